@@ -1,0 +1,46 @@
+//! The command line: global options and one variant per subcommand. Each subcommand's
+//! arguments live beside its code in `commands/<name>.rs`.
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand};
+
+use crate::commands::*;
+
+/// A helpdesk that lives in a git repository.
+///
+/// Every mail, call and chat becomes a ticket: a Markdown file with YAML front matter
+/// under tickets/. Every change is a commit. Start with `tiketti init`, then
+/// `tiketti new`, `tiketti list --open` and `tiketti show ID`.
+#[derive(Debug, Parser)]
+#[command(name = "tiketti", version, max_term_width = 100)]
+pub struct Cli {
+    /// The helpdesk directory (default: the nearest directory at or above the current one
+    /// that holds tiketti.yaml)
+    #[arg(long, global = true, env = "TIKETTI_REPO", value_name = "DIR")]
+    pub repo: Option<PathBuf>,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    Init(init::InitArgs),
+    New(new::NewArgs),
+    Show(show::ShowArgs),
+    List(list::ListArgs),
+    Assign(assign::AssignArgs),
+    Status(status::StatusArgs),
+    Solve(status::ShortcutArgs),
+    Close(status::ShortcutArgs),
+    Reopen(status::ShortcutArgs),
+    Set(set::SetArgs),
+    Note(note::NoteArgs),
+    Log(log::LogArgs),
+    Edit(edit::EditArgs),
+    #[command(subcommand)]
+    Config(config_cmd::ConfigCommand),
+    Check(check::CheckArgs),
+    Completions(completions::CompletionsArgs),
+}

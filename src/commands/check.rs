@@ -1,0 +1,344 @@
+//! `tiketti check`: validate the whole helpdesk (config, every ticket and event file,
+//! links, duplicate IDs, conflict markers) and list every problem with file and line.
+
+use std::collections::{BTreeMap, HashMap};
+use std::io::Write;
+
+use serde::Serialize;
+
+use crate::commands::validate;
+use crate::config::{self, Config};
+use crate::ctx::Ctx;
+use crate::error::UserError;
+use crate::render::{self, Format};
+use crate::store::Repo;
+use crate::ticket::id::is_canonical_ticket_id;
+use crate::ticket::{Event, Ticket, TicketId};
+
+/// Check every file of the helpdesk and list each problem as FILE:LINE: MESSAGE.
+///
+/// Exits 1 when there is any problem, 0 when there is none.
+#[derive(Debug, clap::Args)]
+pub struct CheckArgs {
+    /// table (FILE:LINE: MESSAGE lines) or json
+    #[arg(long, value_enum, default_value = "table")]
+    pub format: Format,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Finding {
+    pub file: String,
+    pub line: Option<usize>,
+    pub message: String,
+}
+
+#[derive(Default)]
+struct Findings(Vec<Finding>);
+
+impl Findings {
+    fn add(&mut self, file: &str, line: Option<usize>, message: impl Into<String>) {
+        self.0.push(Finding {
+            file: file.to_string(),
+            line,
+            message: message.into(),
+        });
+    }
+}
+
+/// Lines that a hand merge left behind: `<<<<<<< `, `=======`, `>>>>>>> `.
+fn conflict_markers(text: &str) -> Vec<usize> {
+    text.lines()
+        .enumerate()
+        .filter(|(_, l)| {
+            l.starts_with("<<<<<<< ")
+                || *l == "======="
+                || l.starts_with(">>>>>>> ")
+                || *l == "<<<<<<<"
+                || *l == ">>>>>>>"
+        })
+        .map(|(i, _)| i + 1)
+        .collect()
+}
+
+/// Returns false when the file has conflict markers (and reports them).
+fn no_markers(f: &mut Findings, file: &str, text: &str) -> bool {
+    let lines = conflict_markers(text);
+    for &l in &lines {
+        f.add(file, Some(l), "conflict marker left by a merge");
+    }
+    lines.is_empty()
+}
+
+pub fn check_repo(repo: &Repo) -> anyhow::Result<Vec<Finding>> {
+    let mut f = Findings::default();
+    let config_text = std::fs::read_to_string(repo.path(config::FILE_NAME)).unwrap_or_default();
+    let config = if no_markers(&mut f, config::FILE_NAME, &config_text) {
+        match Config::parse(&config_text) {
+            Ok(c) => Some(c),
+            Err(e) => {
+                for p in e.problems {
+                    f.add(config::FILE_NAME, p.line, p.message);
+                }
+                None
+            }
+        }
+    } else {
+        None
+    };
+
+    let mut tickets: BTreeMap<TicketId, Ticket> = BTreeMap::new();
+    let mut by_front_matter_id: HashMap<String, Vec<String>> = HashMap::new();
+    let root = repo.path("tickets");
+    for shard in read_dir_sorted(&root) {
+        let shard_name = file_name(&shard);
+        let shard_rel = format!("tickets/{shard_name}");
+        if !shard.is_dir() {
+            f.add(
+                &shard_rel,
+                None,
+                "stray file: tickets/ holds only two-character shard folders",
+            );
+            continue;
+        }
+        for dir in read_dir_sorted(&shard) {
+            let name = file_name(&dir);
+            let rel = format!("{shard_rel}/{name}");
+            if !dir.is_dir() {
+                f.add(
+                    &rel,
+                    None,
+                    "stray file: a shard folder holds only ticket folders",
+                );
+                continue;
+            }
+            if !is_canonical_ticket_id(&name) {
+                f.add(
+                    &rel,
+                    None,
+                    format!(
+                        "{name:?} is not a ticket ID (8 Crockford base32 characters, upper case)"
+                    ),
+                );
+                continue;
+            }
+            if !name.starts_with(&shard_name) {
+                f.add(
+                    &rel,
+                    None,
+                    format!("ticket {name} is in shard {shard_name}, not {}", &name[..2]),
+                );
+            }
+            let ticket_rel = format!("{rel}/ticket.md");
+            let Ok(text) = std::fs::read_to_string(dir.join("ticket.md")) else {
+                f.add(
+                    &ticket_rel,
+                    None,
+                    "missing: every ticket folder needs a ticket.md",
+                );
+                continue;
+            };
+            if !no_markers(&mut f, &ticket_rel, &text) {
+                continue;
+            }
+            let ticket = match Ticket::parse(&text) {
+                Ok(t) => t,
+                Err(e) => {
+                    f.add(&ticket_rel, Some(e.line), e.message);
+                    continue;
+                }
+            };
+            by_front_matter_id
+                .entry(ticket.id.to_string())
+                .or_default()
+                .push(ticket_rel.clone());
+            if ticket.id.as_str() != name {
+                f.add(
+                    &ticket_rel,
+                    ticket.doc.line_of("id"),
+                    format!("field `id` says {} but the folder is {name}", ticket.id),
+                );
+            }
+            if let Some(config) = &config {
+                for p in validate(config, &ticket) {
+                    f.add(&ticket_rel, ticket.doc.line_of(&p.key), p.message);
+                }
+            }
+            check_events(&mut f, &dir, &rel);
+            if let Ok(id) = TicketId::parse(&name) {
+                tickets.insert(id, ticket);
+            }
+        }
+    }
+    for (id, files) in &by_front_matter_id {
+        if files.len() > 1 {
+            f.add(
+                &files[1],
+                Some(2),
+                format!("duplicate ticket ID {id}, also in {}", files[0]),
+            );
+        }
+    }
+    check_links(&mut f, &tickets);
+    f.0.sort();
+    Ok(f.0)
+}
+
+fn check_events(f: &mut Findings, dir: &std::path::Path, rel: &str) {
+    let attachments: Vec<String> = read_dir_sorted(&dir.join("attachments"))
+        .iter()
+        .map(|p| file_name(p))
+        .collect();
+    for path in read_dir_sorted(&dir.join("events")) {
+        let name = file_name(&path);
+        let erel = format!("{rel}/events/{name}");
+        if !name.ends_with(".md") {
+            f.add(
+                &erel,
+                None,
+                "stray file: events/ holds only .md event files",
+            );
+            continue;
+        }
+        let Ok(text) = std::fs::read_to_string(&path) else {
+            f.add(&erel, None, "cannot be read as UTF-8 text");
+            continue;
+        };
+        if !no_markers(f, &erel, &text) {
+            continue;
+        }
+        match Event::parse(&text) {
+            Err(e) => f.add(&erel, Some(e.line), e.message),
+            Ok(e) => {
+                if e.file_name() != name {
+                    f.add(
+                        &erel,
+                        e.doc.line_of("at"),
+                        format!(
+                            "the file name should be {} (its time and id)",
+                            e.file_name()
+                        ),
+                    );
+                }
+                for a in &e.attachments {
+                    if !attachments.contains(a) {
+                        f.add(
+                            &erel,
+                            e.doc.line_of("attachments"),
+                            format!("attachment {a:?} is not in attachments/"),
+                        );
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn check_links(f: &mut Findings, tickets: &BTreeMap<TicketId, Ticket>) {
+    let path = |t: &Ticket| Repo::ticket_path(&t.id);
+    for t in tickets.values() {
+        for (key, value) in [("parent", &t.parent), ("tracker", &t.tracker)] {
+            let Some(v) = value else { continue };
+            let Ok(target) = TicketId::parse(v) else {
+                continue;
+            };
+            match tickets.get(&target) {
+                None => f.add(
+                    &path(t),
+                    t.doc.line_of(key),
+                    format!("{key} {target} does not exist"),
+                ),
+                Some(other) if key == "tracker" && other.tracker.is_some() => f.add(
+                    &path(t),
+                    t.doc.line_of(key),
+                    format!("tracker {target} is itself tracked; a tracker cannot be tracked"),
+                ),
+                Some(_) if target == t.id => f.add(
+                    &path(t),
+                    t.doc.line_of(key),
+                    format!("{key} names the ticket itself"),
+                ),
+                Some(_) => {}
+            }
+        }
+        // A parent chain that comes back to this ticket is a cycle.
+        let mut seen = vec![t.id.clone()];
+        let mut cur = t.parent.as_deref().and_then(|p| TicketId::parse(p).ok());
+        while let Some(id) = cur {
+            if id == t.id {
+                f.add(
+                    &path(t),
+                    t.doc.line_of("parent"),
+                    format!(
+                        "parent links form a cycle: {}",
+                        seen.iter()
+                            .map(|i| i.to_string())
+                            .collect::<Vec<_>>()
+                            .join(" -> ")
+                    ),
+                );
+                break;
+            }
+            if seen.contains(&id) {
+                break;
+            }
+            seen.push(id.clone());
+            cur = tickets
+                .get(&id)
+                .and_then(|p| p.parent.as_deref())
+                .and_then(|p| TicketId::parse(p).ok());
+        }
+    }
+}
+
+fn read_dir_sorted(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut v: Vec<_> = std::fs::read_dir(dir)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| !file_name(p).starts_with(".tiketti-"))
+        .collect();
+    v.sort();
+    v
+}
+
+fn file_name(p: &std::path::Path) -> String {
+    p.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default()
+}
+
+pub fn run(ctx: &Ctx, args: CheckArgs) -> anyhow::Result<()> {
+    let repo = ctx.repo()?;
+    let findings = check_repo(&repo)?;
+    let mut out = std::io::stdout().lock();
+    if args.format == Format::Json {
+        render::json(&mut out, "problems", &findings)?;
+    } else {
+        for p in &findings {
+            match p.line {
+                Some(l) => writeln!(out, "{}:{l}: {}", p.file, p.message)?,
+                None => writeln!(out, "{}: {}", p.file, p.message)?,
+            }
+        }
+    }
+    if findings.is_empty() {
+        eprintln!("no problems found");
+        Ok(())
+    } else {
+        Err(UserError::new(format!("{} problem(s) found", findings.len())).into())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_conflict_markers() {
+        let text =
+            "---\n<<<<<<< HEAD\nstatus: open\n=======\nstatus: solved\n>>>>>>> theirs\n---\n";
+        assert_eq!(conflict_markers(text), vec![2, 4, 6]);
+        assert!(conflict_markers("a\n======\n").is_empty());
+    }
+}

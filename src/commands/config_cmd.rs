@@ -1,0 +1,129 @@
+//! `tiketti config get|set|check`: read and change tiketti.yaml from the command line.
+//! `set` edits the one line it needs, so comments and order survive, and validates the
+//! result before it commits.
+
+use anyhow::Context as _;
+
+use crate::commands::{Session, say};
+use crate::config::{self, Config, yamledit};
+use crate::ctx::Ctx;
+use crate::error::UserError;
+use crate::store::ChangeSet;
+use crate::yaml::{self, Value};
+
+/// Read, change or validate tiketti.yaml.
+#[derive(Debug, clap::Subcommand)]
+pub enum ConfigCommand {
+    /// Print a value by its dotted path (`mail.tag`, `statuses.0.name`), or the whole file
+    Get { key: Option<String> },
+    /// Set one value, keeping comments and order, then validate and commit
+    Set {
+        /// A dotted path: helpdesk.name, defaults.priority, statuses.2.category, …
+        key: String,
+        /// The value; `[a, b]` writes a list
+        value: String,
+    },
+    /// Validate tiketti.yaml and list every problem with its line
+    Check,
+}
+
+pub fn run(ctx: &Ctx, cmd: ConfigCommand) -> anyhow::Result<()> {
+    match cmd {
+        ConfigCommand::Get { key } => get(ctx, key),
+        ConfigCommand::Set { key, value } => set(ctx, &key, &value),
+        ConfigCommand::Check => check(ctx),
+    }
+}
+
+fn read_text(root: &std::path::Path) -> anyhow::Result<String> {
+    let path = root.join(config::FILE_NAME);
+    std::fs::read_to_string(&path).with_context(|| format!("cannot read {}", path.display()))
+}
+
+fn get(ctx: &Ctx, key: Option<String>) -> anyhow::Result<()> {
+    let repo = ctx.repo()?;
+    let text = read_text(repo.root())?;
+    let Some(key) = key else {
+        print!("{text}");
+        return Ok(());
+    };
+    let doc: Value = yaml::from_str(&text).map_err(|e| {
+        UserError::new(format!(
+            "{}:{}: {}",
+            config::FILE_NAME,
+            e.line.unwrap_or(1),
+            e.message
+        ))
+    })?;
+    let path = yamledit::parse_path(&key).map_err(|e| UserError::new(e.to_string()))?;
+    let mut node = &doc;
+    for seg in &path {
+        let next = match seg {
+            yamledit::PathSeg::Key(k) => node.get(k.as_str()),
+            yamledit::PathSeg::Index(i) => {
+                node.get(*i).or_else(|| node.get(i.to_string().as_str()))
+            }
+        };
+        node = next
+            .ok_or_else(|| UserError::new(format!("{key} is not set in {}", config::FILE_NAME)))?;
+    }
+    match yaml::scalar_text(node) {
+        Some(s) => say(&s),
+        None if node.is_null() => say(""),
+        None => {
+            let text = serde_yaml_text(node);
+            say(text.trim_end())
+        }
+    }
+}
+
+fn serde_yaml_text(v: &Value) -> String {
+    yaml::to_string(v).unwrap_or_default()
+}
+
+fn set(ctx: &Ctx, key: &str, value: &str) -> anyhow::Result<()> {
+    let path = yamledit::parse_path(key).map_err(|e| UserError::new(e.to_string()))?;
+    let session = Session::begin_unchecked(ctx)?;
+    let text = read_text(session.repo.root())?;
+    let rendered = if value.starts_with('[') && value.ends_with(']') {
+        value.to_string()
+    } else {
+        yaml::quote(value, false)
+    };
+    let updated =
+        yamledit::set_scalar(&text, &path, &rendered).map_err(|e| UserError::new(e.to_string()))?;
+    if updated == text {
+        eprintln!("{key} is already {value}");
+        return Ok(());
+    }
+    Config::parse(&updated).map_err(|e| {
+        UserError::new(format!("setting {key} would break the config: {e}"))
+            .hint("nothing was changed")
+    })?;
+    let mut changes = ChangeSet::default();
+    changes.write(config::FILE_NAME, updated);
+    session.commit(ctx, &changes, &format!("config: set {key} {value}"))?;
+    say(&format!("{key} = {value}"))
+}
+
+fn check(ctx: &Ctx) -> anyhow::Result<()> {
+    let repo = ctx.repo()?;
+    let text = read_text(repo.root())?;
+    match Config::parse(&text) {
+        Ok(_) => {
+            eprintln!("{}: ok", config::FILE_NAME);
+            Ok(())
+        }
+        Err(e) => {
+            for p in &e.problems {
+                say(&p.to_string())?;
+            }
+            Err(UserError::new(format!(
+                "{} has {} problem(s)",
+                config::FILE_NAME,
+                e.problems.len()
+            ))
+            .into())
+        }
+    }
+}

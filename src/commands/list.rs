@@ -1,0 +1,388 @@
+//! `tiketti list`: tickets filtered, sorted and printed as a table, JSON, CSV or IDs.
+//! `tiketti list --assignee me --open` is an agent's work queue.
+
+use std::io::Write;
+
+use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
+use serde::Serialize;
+
+use crate::commands::open;
+use crate::config::Config;
+use crate::ctx::Ctx;
+use crate::error::UserError;
+use crate::render::{self, Format};
+use crate::ticket::{Contact, Ticket, format_time};
+
+/// List tickets, oldest first.
+///
+/// Filters combine (all must match); a repeated --status or --tag matches any of the given
+/// statuses and all of the given tags. Broken ticket files are named on stderr.
+#[derive(Debug, Clone, clap::Args)]
+pub struct ListArgs {
+    /// Only tickets in this status; repeat or separate with commas for several
+    #[arg(long, value_delimiter = ',')]
+    pub status: Vec<String>,
+    /// Only open tickets: any status whose category is not solved or closed
+    #[arg(long)]
+    pub open: bool,
+    /// An agent id, `me`, or `none` for unassigned tickets
+    #[arg(long)]
+    pub assignee: Option<String>,
+    #[arg(long)]
+    pub group: Option<String>,
+    #[arg(long)]
+    pub category: Option<String>,
+    #[arg(long)]
+    pub priority: Option<String>,
+    /// Only tickets with this tag; repeat to require several
+    #[arg(long)]
+    pub tag: Vec<String>,
+    /// Only tickets whose requester's name or address contains TEXT (case-insensitive)
+    #[arg(long, value_name = "TEXT")]
+    pub requester: Option<String>,
+    #[arg(long)]
+    pub channel: Option<String>,
+    /// Only open tickets past their due date
+    #[arg(long)]
+    pub overdue: bool,
+    /// Only tickets due before DATE (2026-11-30 or an RFC 3339 time)
+    #[arg(long, value_name = "DATE")]
+    pub due_before: Option<String>,
+    /// Only tickets created at or after DATE (2026-11-01 or an RFC 3339 time)
+    #[arg(long, value_name = "DATE")]
+    pub created_since: Option<String>,
+    /// created, due, priority, status, subject, assignee or id; prefix - to reverse
+    #[arg(long, default_value = "created", allow_hyphen_values = true)]
+    pub sort: String,
+    /// At most N tickets
+    #[arg(long, value_name = "N")]
+    pub limit: Option<usize>,
+    #[arg(long, value_enum, default_value = "table")]
+    pub format: Format,
+}
+
+/// One ticket as `list` and `show` print it; the JSON shape of docs/cli.md#json.
+#[derive(Debug, Clone, Serialize)]
+pub struct TicketView {
+    pub id: String,
+    pub subject: String,
+    pub status: String,
+    pub status_category: Option<&'static str>,
+    pub open: bool,
+    pub priority: Option<String>,
+    pub category: Option<String>,
+    pub assignee: Option<String>,
+    pub group: Option<String>,
+    pub requester: Option<String>,
+    pub requester_email: Option<String>,
+    pub cc: Vec<String>,
+    pub channel: Option<String>,
+    pub tags: Vec<String>,
+    pub due: Option<String>,
+    pub overdue: bool,
+    pub parent: Option<String>,
+    pub tracker: Option<String>,
+    pub created: String,
+    pub fields: serde_json::Map<String, serde_json::Value>,
+}
+
+impl TicketView {
+    pub fn new(t: &Ticket, config: &Config, now: DateTime<Utc>) -> TicketView {
+        let open = config.is_open(&t.status);
+        TicketView {
+            id: t.id.to_string(),
+            subject: t.subject.clone(),
+            status: t.status.clone(),
+            status_category: config.status_category(&t.status).map(|c| c.as_str()),
+            open,
+            priority: t.priority.clone(),
+            category: t.category.clone(),
+            assignee: t.assignee.clone(),
+            group: t.group.clone(),
+            requester: t.requester.clone(),
+            requester_email: t
+                .requester
+                .as_deref()
+                .and_then(|r| Contact::parse(r).ok())
+                .and_then(|c| c.email),
+            cc: t.cc.clone(),
+            channel: t.channel.clone(),
+            tags: t.tags.clone(),
+            due: t.due.map(|d| d.to_text()),
+            overdue: t.is_overdue(now, open),
+            parent: t.parent.clone(),
+            tracker: t.tracker.clone(),
+            created: format_time(t.created),
+            fields: t
+                .fields
+                .iter()
+                .map(|(k, v)| (k.clone(), serde_json::Value::String(v.clone())))
+                .collect(),
+        }
+    }
+}
+
+/// Parse a date or time filter; a bare date means its start (UTC).
+fn parse_instant(flag: &str, s: &str) -> anyhow::Result<DateTime<Utc>> {
+    if let Ok(d) = NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d") {
+        return Ok(d.and_time(NaiveTime::MIN).and_utc());
+    }
+    crate::ticket::parse_time(s).ok_or_else(|| {
+        UserError::new(format!("--{flag} {s:?} is not a date"))
+            .hint("write 2026-11-30 or 2026-11-30T15:00:00Z")
+            .into()
+    })
+}
+
+/// The resolved filter: what the user typed, checked against the config.
+struct Filter {
+    statuses: Vec<String>,
+    open: bool,
+    assignee: Option<Option<String>>,
+    group: Option<String>,
+    category: Option<String>,
+    priority: Option<String>,
+    tags: Vec<String>,
+    requester: Option<String>,
+    channel: Option<String>,
+    overdue: bool,
+    due_before: Option<DateTime<Utc>>,
+    created_since: Option<DateTime<Utc>>,
+}
+
+fn resolve(
+    ctx: &Ctx,
+    repo: &crate::store::Repo,
+    config: &Config,
+    a: &ListArgs,
+) -> anyhow::Result<Filter> {
+    for s in &a.status {
+        config.known_status(s).map_err(UserError::from)?;
+    }
+    let assignee = match a.assignee.as_deref() {
+        None => None,
+        Some("none") => Some(None),
+        Some("me") => Some(Some(ctx.actor(repo, config)?.id)),
+        Some(who) => Some(Some(
+            config.known_agent(who).map_err(UserError::from)?.id.clone(),
+        )),
+    };
+    if let Some(g) = &a.group {
+        config.known_group(g).map_err(UserError::from)?;
+    }
+    if let Some(c) = &a.category {
+        config.known_category(c).map_err(UserError::from)?;
+    }
+    if let Some(p) = &a.priority {
+        config.known_priority(p).map_err(UserError::from)?;
+    }
+    if let Some(c) = &a.channel {
+        config.known_channel(c).map_err(UserError::from)?;
+    }
+    Ok(Filter {
+        statuses: a.status.clone(),
+        open: a.open,
+        assignee,
+        group: a.group.clone(),
+        category: a.category.clone(),
+        priority: a.priority.clone(),
+        tags: a.tag.clone(),
+        requester: a.requester.as_ref().map(|r| r.to_lowercase()),
+        channel: a.channel.clone(),
+        overdue: a.overdue,
+        due_before: a
+            .due_before
+            .as_deref()
+            .map(|d| parse_instant("due-before", d))
+            .transpose()?,
+        created_since: a
+            .created_since
+            .as_deref()
+            .map(|d| parse_instant("created-since", d))
+            .transpose()?,
+    })
+}
+
+impl Filter {
+    fn matches(&self, t: &Ticket, config: &Config, now: DateTime<Utc>) -> bool {
+        let open = config.is_open(&t.status);
+        (self.statuses.is_empty() || self.statuses.contains(&t.status))
+            && (!self.open || open)
+            && self.assignee.as_ref().is_none_or(|a| *a == t.assignee)
+            && self
+                .group
+                .as_ref()
+                .is_none_or(|g| Some(g) == t.group.as_ref())
+            && self
+                .category
+                .as_ref()
+                .is_none_or(|c| Some(c) == t.category.as_ref())
+            && self
+                .priority
+                .as_ref()
+                .is_none_or(|p| Some(p) == t.priority.as_ref())
+            && self.tags.iter().all(|tag| t.tags.contains(tag))
+            && self.requester.as_ref().is_none_or(|r| {
+                t.requester
+                    .as_ref()
+                    .is_some_and(|q| q.to_lowercase().contains(r.as_str()))
+            })
+            && self
+                .channel
+                .as_ref()
+                .is_none_or(|c| Some(c) == t.channel.as_ref())
+            && (!self.overdue || t.is_overdue(now, open))
+            && self
+                .due_before
+                .is_none_or(|d| t.due.is_some_and(|due| due.deadline() <= d))
+            && self.created_since.is_none_or(|d| t.created >= d)
+    }
+}
+
+fn sort(tickets: &mut [Ticket], key: &str, config: &Config) -> anyhow::Result<()> {
+    let (reverse, key) = match key.strip_prefix('-') {
+        Some(k) => (true, k),
+        None => (false, key),
+    };
+    let rank = |list: &[String], v: &Option<String>| {
+        v.as_ref()
+            .and_then(|v| list.iter().position(|p| p == v))
+            .unwrap_or(usize::MAX)
+    };
+    let statuses = config.status_names();
+    match key {
+        "created" => tickets.sort_by_key(|t| t.created),
+        "due" => tickets.sort_by_key(|t| (t.due.is_none(), t.due.map(|d| d.deadline()))),
+        // Most urgent first: priorities are listed from low to high in tiketti.yaml.
+        "priority" => tickets.sort_by_key(|t| {
+            std::cmp::Reverse(rank(&config.priorities, &t.priority).wrapping_add(1))
+        }),
+        "status" => tickets.sort_by_key(|t| rank(&statuses, &Some(t.status.clone()))),
+        "subject" => tickets.sort_by_key(|t| t.subject.to_lowercase()),
+        "assignee" => tickets.sort_by_key(|t| (t.assignee.is_none(), t.assignee.clone())),
+        "id" => tickets.sort_by_key(|t| t.id.clone()),
+        other => {
+            return Err(UserError::new(format!("cannot sort by {other:?}"))
+                .hint("sort by created, due, priority, status, subject, assignee or id; prefix - to reverse")
+                .code(crate::error::exit::USAGE)
+                .into());
+        }
+    }
+    if reverse {
+        tickets.reverse();
+    }
+    Ok(())
+}
+
+pub fn run(ctx: &Ctx, args: ListArgs) -> anyhow::Result<()> {
+    let (repo, config) = open(ctx)?;
+    let filter = resolve(ctx, &repo, &config, &args)?;
+    let mut tickets = Vec::new();
+    for loaded in repo.read_all()? {
+        match loaded {
+            Ok(t) => {
+                if filter.matches(&t, &config, ctx.now) {
+                    tickets.push(t);
+                }
+            }
+            Err(e) => eprintln!("warning: {e}"),
+        }
+    }
+    sort(&mut tickets, &args.sort, &config)?;
+    if let Some(n) = args.limit {
+        tickets.truncate(n);
+    }
+    let views: Vec<TicketView> = tickets
+        .iter()
+        .map(|t| TicketView::new(t, &config, ctx.now))
+        .collect();
+    let mut out = std::io::stdout().lock();
+    print(&mut out, &views, args.format, ctx)?;
+    Ok(())
+}
+
+pub fn print(
+    out: &mut dyn Write,
+    views: &[TicketView],
+    format: Format,
+    ctx: &Ctx,
+) -> std::io::Result<()> {
+    match format {
+        Format::Json => render::json(out, "tickets", &views),
+        Format::Ids => views.iter().try_for_each(|v| writeln!(out, "{}", v.id)),
+        Format::Csv => {
+            let rows: Vec<Vec<String>> = views
+                .iter()
+                .map(|v| {
+                    vec![
+                        v.id.clone(),
+                        v.status.clone(),
+                        v.priority.clone().unwrap_or_default(),
+                        v.category.clone().unwrap_or_default(),
+                        v.assignee.clone().unwrap_or_default(),
+                        v.group.clone().unwrap_or_default(),
+                        v.requester.clone().unwrap_or_default(),
+                        v.channel.clone().unwrap_or_default(),
+                        v.tags.join(" "),
+                        v.due.clone().unwrap_or_default(),
+                        v.created.clone(),
+                        v.subject.clone(),
+                    ]
+                })
+                .collect();
+            render::csv(
+                out,
+                &[
+                    "id",
+                    "status",
+                    "priority",
+                    "category",
+                    "assignee",
+                    "group",
+                    "requester",
+                    "channel",
+                    "tags",
+                    "due",
+                    "created",
+                    "subject",
+                ],
+                &rows,
+            )
+        }
+        Format::Table => {
+            if views.is_empty() {
+                eprintln!("no tickets match");
+                return Ok(());
+            }
+            let rows = views
+                .iter()
+                .map(|v| {
+                    let created = crate::ticket::parse_time(&v.created).unwrap_or(ctx.now);
+                    vec![
+                        v.id.clone(),
+                        v.status.clone(),
+                        v.priority.clone().unwrap_or_default(),
+                        v.assignee.clone().unwrap_or_else(|| "-".into()),
+                        render::age((ctx.now - created).num_seconds()),
+                        match (&v.due, v.overdue) {
+                            (Some(d), true) => format!("{d}!"),
+                            (Some(d), false) => d.clone(),
+                            (None, _) => String::new(),
+                        },
+                        render::truncate(&v.subject, 60),
+                    ]
+                })
+                .collect();
+            writeln!(
+                out,
+                "{}",
+                render::table(
+                    &["id", "status", "pri", "assignee", "age", "due", "subject"],
+                    rows,
+                    ctx.stdout_is_tty
+                )
+            )?;
+            Ok(())
+        }
+    }
+}

@@ -1,0 +1,234 @@
+//! One file per subcommand: `<Name>Args` (its doc comment is the `--help` text) and
+//! `run(ctx, args)`, a short recipe: resolve → domain → store → render. Shared steps
+//! (opening a writing session, validating a ticket against the config) live here.
+
+pub mod assign;
+pub mod check;
+pub mod completions;
+pub mod config_cmd;
+pub mod edit;
+pub mod init;
+pub mod list;
+pub mod log;
+pub mod new;
+pub mod note;
+pub mod set;
+pub mod show;
+pub mod status;
+
+use std::io::Write;
+
+use crate::config::Config;
+use crate::ctx::{Actor, Ctx};
+use crate::error::UserError;
+use crate::store::{ChangeSet, LOCK_TIMEOUT, Lock, Repo};
+use crate::ticket::{Contact, Ticket, TicketId};
+
+/// A reading session: the helpdesk and its valid config.
+pub fn open(ctx: &Ctx) -> anyhow::Result<(Repo, Config)> {
+    let repo = ctx.repo()?;
+    let config = repo.config()?;
+    Ok((repo, config))
+}
+
+/// A writing session: the lock is held from `begin` until drop, so everything read inside
+/// it is what the commit is built on.
+pub struct Session {
+    pub repo: Repo,
+    pub config: Config,
+    pub actor: Actor,
+    lock: Lock,
+}
+
+impl Session {
+    pub fn begin(ctx: &Ctx) -> anyhow::Result<Session> {
+        let repo = ctx.repo()?;
+        let lock = repo.lock(LOCK_TIMEOUT)?;
+        // Read the config under the lock: it is what this command's checks rely on.
+        let config = repo.config()?;
+        let actor = ctx.actor(&repo, &config)?;
+        Ok(Session {
+            repo,
+            config,
+            actor,
+            lock,
+        })
+    }
+
+    /// A session that does not require tiketti.yaml to be valid: for commands that repair it.
+    pub fn begin_unchecked(ctx: &Ctx) -> anyhow::Result<Session> {
+        let repo = ctx.repo()?;
+        let lock = repo.lock(LOCK_TIMEOUT)?;
+        let config = repo.config().unwrap_or_else(|_| {
+            Config::parse(crate::config::DEFAULT_TEXT).expect("the default config is valid")
+        });
+        let actor = ctx.actor(&repo, &config)?;
+        Ok(Session {
+            repo,
+            config,
+            actor,
+            lock,
+        })
+    }
+
+    pub fn resolve(&self, input: &str) -> anyhow::Result<TicketId> {
+        Ok(self.repo.resolve(input)?)
+    }
+
+    pub fn ticket(&self, input: &str) -> anyhow::Result<Ticket> {
+        let id = self.resolve(input)?;
+        Ok(self.repo.read_ticket(&id)?)
+    }
+
+    /// One commit, `<command>: <ID> <summary>`.
+    pub fn commit(&self, ctx: &Ctx, changes: &ChangeSet, message: &str) -> anyhow::Result<String> {
+        Ok(self
+            .repo
+            .commit(&self.lock, changes, message, &self.actor.identity, ctx.now)?)
+    }
+
+    /// Write one ticket back as one commit.
+    pub fn save(&self, ctx: &Ctx, ticket: &Ticket, message: &str) -> anyhow::Result<String> {
+        let mut changes = ChangeSet::default();
+        changes.write(Repo::ticket_path(&ticket.id), ticket.render());
+        self.commit(ctx, &changes, message)
+    }
+}
+
+/// A problem with a ticket's values, relative to the config.
+#[derive(Debug, Clone)]
+pub struct Problem {
+    pub key: String,
+    pub message: String,
+    pub hint: Option<String>,
+}
+
+impl Problem {
+    fn new(key: &str, message: String, hint: Option<String>) -> Problem {
+        Problem {
+            key: key.to_string(),
+            message,
+            hint,
+        }
+    }
+
+    pub fn into_error(self) -> UserError {
+        let e = UserError::new(self.message);
+        match self.hint {
+            Some(h) => e.hint(h),
+            None => e,
+        }
+    }
+}
+
+/// Every value the config constrains: status, category, priority, channel, assignee,
+/// group, custom fields, the category's required fields, and the contacts.
+pub fn validate(config: &Config, t: &Ticket) -> Vec<Problem> {
+    let mut out = Vec::new();
+    let unknown = |key: &str, e: crate::config::UnknownValue| {
+        Problem::new(key, e.to_string(), Some(e.hint()))
+    };
+    if let Err(e) = config.known_status(&t.status) {
+        out.push(unknown("status", e));
+    }
+    if let Some(c) = &t.category {
+        match config.known_category(c) {
+            Err(e) => out.push(unknown("category", e)),
+            Ok(def) => {
+                for r in &def.required {
+                    if t.field(r).is_none() {
+                        out.push(Problem::new(
+                            "fields",
+                            format!("category {c} requires the field {r}"),
+                            Some(format!(
+                                "give it with `{r}=VALUE` (set) or `--field {r}=VALUE` (new)"
+                            )),
+                        ));
+                    }
+                }
+            }
+        }
+    }
+    if let Some(p) = &t.priority
+        && let Err(e) = config.known_priority(p)
+    {
+        out.push(unknown("priority", e));
+    }
+    if let Some(ch) = &t.channel
+        && let Err(e) = config.known_channel(ch)
+    {
+        out.push(unknown("channel", e));
+    }
+    if let Some(a) = &t.assignee
+        && let Err(e) = config.known_agent(a)
+    {
+        out.push(unknown("assignee", e));
+    }
+    if let Some(g) = &t.group
+        && let Err(e) = config.known_group(g)
+    {
+        out.push(unknown("group", e));
+    }
+    for (k, v) in &t.fields {
+        match config.known_field(k) {
+            Err(e) => out.push(unknown("fields", e)),
+            Ok(def) => {
+                if let Err(why) = def.check_value(v) {
+                    out.push(Problem::new("fields", why, None));
+                }
+            }
+        }
+    }
+    if let Some(r) = &t.requester
+        && let Err(why) = Contact::parse(r)
+    {
+        out.push(Problem::new(
+            "requester",
+            format!("requester {r:?}: {why}"),
+            None,
+        ));
+    }
+    for c in &t.cc {
+        if let Err(why) = Contact::parse(c) {
+            out.push(Problem::new("cc", format!("cc {c:?}: {why}"), None));
+        }
+    }
+    for (key, value) in [("parent", &t.parent), ("tracker", &t.tracker)] {
+        if let Some(v) = value
+            && TicketId::parse(v).is_err()
+        {
+            out.push(Problem::new(
+                key,
+                format!("{key} {v:?} is not a ticket ID"),
+                None,
+            ));
+        }
+    }
+    out
+}
+
+/// Refuse with the first problem, if any.
+pub fn ensure_valid(config: &Config, t: &Ticket) -> anyhow::Result<()> {
+    match validate(config, t).into_iter().next() {
+        Some(p) => Err(p.into_error().into()),
+        None => Ok(()),
+    }
+}
+
+/// `me` → the actor, `none` → nobody, else a configured agent (by id or e-mail).
+pub fn resolve_agent(config: &Config, actor: &Actor, who: &str) -> anyhow::Result<Option<String>> {
+    match who {
+        "none" | "" => Ok(None),
+        "me" => Ok(Some(actor.id.clone())),
+        _ => Ok(Some(
+            config.known_agent(who).map_err(UserError::from)?.id.clone(),
+        )),
+    }
+}
+
+/// Print a line to stdout, propagating a closed pipe.
+pub fn say(line: &str) -> anyhow::Result<()> {
+    let mut out = std::io::stdout().lock();
+    writeln!(out, "{line}")?;
+    Ok(())
+}

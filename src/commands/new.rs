@@ -1,0 +1,205 @@
+//! `tiketti new`: a ticket from the command line for a phone call, chat, web form, social
+//! media message or walk-in. Prints the new ID on stdout.
+
+use chrono::{DateTime, Days, Duration, Utc};
+
+use crate::commands::{Session, ensure_valid, resolve_agent, say};
+use crate::ctx::Ctx;
+use crate::error::UserError;
+use crate::text::{TextArgs, tidy};
+use crate::ticket::codec::{Document, FmValue};
+use crate::ticket::{Contact, Due, TICKET_KEYS, Ticket, format_time};
+
+/// Open a new ticket and print its ID.
+///
+/// The text (what the customer asked) comes from -m, -F FILE, standard input, or your
+/// editor. Fields a category requires (tiketti.yaml `categories[].required`) must be given
+/// with --field.
+#[derive(Debug, clap::Args)]
+pub struct NewArgs {
+    /// One line that says what it is about
+    #[arg(short, long)]
+    pub subject: String,
+    /// Who asked: "Name <email>", an e-mail address, or a name
+    #[arg(short, long, value_name = "CONTACT")]
+    pub requester: Option<String>,
+    /// Where it came from: phone, chat, web, social, walk-in, email (tiketti.yaml `channels`)
+    #[arg(long)]
+    pub channel: Option<String>,
+    #[arg(long)]
+    pub category: Option<String>,
+    #[arg(long)]
+    pub priority: Option<String>,
+    /// A date (2026-11-30), a time (2026-11-30T15:00:00Z), today, tomorrow, or from now: 4h, 3d, 2w
+    #[arg(long)]
+    pub due: Option<String>,
+    /// An agent id, `me`, or `none`
+    #[arg(long)]
+    pub assignee: Option<String>,
+    #[arg(long)]
+    pub group: Option<String>,
+    /// A tag; repeat for more
+    #[arg(long = "tag", value_name = "TAG")]
+    pub tags: Vec<String>,
+    /// Another participant, "Name <email>"; repeat for more
+    #[arg(long = "cc", value_name = "CONTACT")]
+    pub cc: Vec<String>,
+    /// A custom field; repeat for more
+    #[arg(long = "field", value_name = "KEY=VALUE")]
+    pub fields: Vec<String>,
+    #[command(flatten)]
+    pub text: TextArgs,
+}
+
+/// Parse a due date as people write it.
+pub fn parse_due(s: &str, now: DateTime<Utc>) -> anyhow::Result<Due> {
+    let s = s.trim();
+    let today = now.date_naive();
+    let bad = || {
+        UserError::new(format!("due date {s:?} is not understood"))
+            .hint("write 2026-11-30, 2026-11-30T15:00:00Z, today, tomorrow, or 4h, 3d, 2w from now")
+    };
+    match s {
+        "today" => return Ok(Due::Day(today)),
+        "tomorrow" => return Ok(Due::Day(today + Days::new(1))),
+        _ => {}
+    }
+    if let Some(d) = Due::parse(s) {
+        return Ok(d);
+    }
+    let digits = s.trim_start_matches('+');
+    let (n, unit) = digits.split_at(digits.find(|c: char| !c.is_ascii_digit()).ok_or_else(bad)?);
+    let n: i64 = n.parse().map_err(|_| bad())?;
+    let at = match unit {
+        "m" | "min" => now + Duration::minutes(n),
+        "h" => now + Duration::hours(n),
+        "d" => return Ok(Due::Day(today + Days::new(n as u64))),
+        "w" => return Ok(Due::Day(today + Days::new(7 * n as u64))),
+        _ => return Err(bad().into()),
+    };
+    Ok(Due::At(at))
+}
+
+/// Split `key=value`.
+pub fn split_assignment(s: &str) -> anyhow::Result<(String, String)> {
+    match s.split_once('=') {
+        Some((k, v)) if !k.trim().is_empty() => Ok((k.trim().to_string(), v.trim().to_string())),
+        _ => Err(UserError::new(format!("{s:?} is not KEY=VALUE")).into()),
+    }
+}
+
+pub fn run(ctx: &Ctx, args: NewArgs) -> anyhow::Result<()> {
+    let subject = args.subject.trim().to_string();
+    if subject.is_empty() {
+        return Err(UserError::new("the subject is empty").into());
+    }
+    let requester = match &args.requester {
+        Some(r) => Some(
+            Contact::parse(r)
+                .map_err(|why| UserError::new(format!("--requester {r:?}: {why}")))?
+                .to_text(),
+        ),
+        None => None,
+    };
+    let mut cc = Vec::new();
+    for c in &args.cc {
+        let contact =
+            Contact::parse(c).map_err(|why| UserError::new(format!("--cc {c:?}: {why}")))?;
+        cc.push(contact.to_text());
+    }
+    let fields = args
+        .fields
+        .iter()
+        .map(|f| split_assignment(f))
+        .collect::<anyhow::Result<Vec<_>>>()?;
+    let due = args
+        .due
+        .as_deref()
+        .map(|d| parse_due(d, ctx.now))
+        .transpose()?;
+    // Read the text before taking the lock: an editor may be open for minutes.
+    let text = if ctx.stdin_is_tty && args.text.message.is_empty() && args.text.file.is_none() {
+        let scratch = std::env::temp_dir().join(format!("tiketti-new-{}.md", std::process::id()));
+        args.text.read(
+            ctx.stdin_is_tty,
+            &scratch,
+            &format!(
+                "# Describe the request: {subject}\n# Lines starting with '# ' are dropped.\n"
+            ),
+        )?
+    } else {
+        args.text.read_given(ctx.stdin_is_tty)?.unwrap_or_default()
+    };
+
+    let session = Session::begin(ctx)?;
+    let config = &session.config;
+    let id = ctx.mint_ticket_id(&session.repo);
+    let channel = args.channel.clone().or(config.defaults.channel.clone());
+    let assignee = match &args.assignee {
+        Some(a) => resolve_agent(config, &session.actor, a)?,
+        None => None,
+    };
+    let priority = args.priority.clone().or(config.defaults.priority.clone());
+
+    let mut doc = Document::new(&tidy(&text));
+    let mut put = |key: &str, value: Option<String>| {
+        if let Some(v) = value.filter(|v| !v.is_empty()) {
+            doc.set(key, FmValue::Str(v), TICKET_KEYS);
+        }
+    };
+    put("id", Some(id.to_string()));
+    put("subject", Some(subject.clone()));
+    put("status", Some(config.initial_status()));
+    put("priority", priority);
+    put("category", args.category.clone());
+    put("assignee", assignee);
+    put("group", args.group.clone());
+    put("requester", requester);
+    put("channel", channel);
+    put("due", due.map(Due::to_text));
+    put("created", Some(format_time(ctx.now)));
+    if !cc.is_empty() {
+        doc.set("cc", FmValue::List(cc), TICKET_KEYS);
+    }
+    let mut tags: Vec<String> = Vec::new();
+    for t in &args.tags {
+        let t = t.trim();
+        if !t.is_empty() && !tags.iter().any(|x| x == t) {
+            tags.push(t.to_string());
+        }
+    }
+    if !tags.is_empty() {
+        doc.set("tags", FmValue::List(tags), TICKET_KEYS);
+    }
+    if !fields.is_empty() {
+        doc.set("fields", FmValue::Map(fields), TICKET_KEYS);
+    }
+    let ticket = Ticket::from_doc(doc).map_err(|e| UserError::new(e.message))?;
+    ensure_valid(config, &ticket)?;
+    session.save(ctx, &ticket, &format!("new: {id} {subject}"))?;
+    say(id.as_str())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ticket::parse_time;
+
+    #[test]
+    fn due_dates_as_people_write_them() {
+        let now = parse_time("2026-11-22T10:00:00Z").unwrap();
+        assert_eq!(parse_due("tomorrow", now).unwrap().to_text(), "2026-11-23");
+        assert_eq!(parse_due("3d", now).unwrap().to_text(), "2026-11-25");
+        assert_eq!(parse_due("+2w", now).unwrap().to_text(), "2026-12-06");
+        assert_eq!(
+            parse_due("4h", now).unwrap().to_text(),
+            "2026-11-22T14:00:00Z"
+        );
+        assert_eq!(
+            parse_due("2026-12-01", now).unwrap().to_text(),
+            "2026-12-01"
+        );
+        assert!(parse_due("soonish", now).is_err());
+        assert!(parse_due("3y", now).is_err());
+    }
+}

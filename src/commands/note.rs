@@ -1,0 +1,91 @@
+//! `tiketti note ID`: an internal note, a new event file, with optional attachments.
+
+use std::collections::HashSet;
+use std::path::PathBuf;
+
+use anyhow::Context as _;
+
+use crate::commands::{Session, say};
+use crate::ctx::Ctx;
+use crate::error::UserError;
+use crate::render::truncate;
+use crate::store::ChangeSet;
+use crate::text::{TextArgs, tidy};
+use crate::ticket::{Event, attachment, kind};
+
+/// Add an internal note to a ticket. Customers never see notes.
+///
+/// The text comes from -m, -F FILE, standard input, or your editor.
+#[derive(Debug, clap::Args)]
+pub struct NoteArgs {
+    /// The ticket ID or a unique prefix of 4+ characters
+    pub id: String,
+    #[command(flatten)]
+    pub text: TextArgs,
+    /// Attach a file; repeat for more
+    #[arg(long = "attach", value_name = "FILE")]
+    pub attach: Vec<PathBuf>,
+}
+
+pub fn run(ctx: &Ctx, args: NoteArgs) -> anyhow::Result<()> {
+    // Everything the user gives is read before the lock is taken.
+    let mut files = Vec::new();
+    for path in &args.attach {
+        let bytes = std::fs::read(path)
+            .with_context(|| format!("cannot read attachment {}", path.display()))?;
+        let name = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or("attachment")
+            .to_string();
+        files.push((name, bytes));
+    }
+    let scratch = std::env::temp_dir().join(format!("tiketti-note-{}.md", std::process::id()));
+    let text = tidy(&args.text.read(
+        ctx.stdin_is_tty,
+        &scratch,
+        "# Write the note. Lines starting with '# ' are dropped.\n",
+    )?);
+    if text.is_empty() {
+        return Err(UserError::new("the note is empty; nothing was written").into());
+    }
+
+    let session = Session::begin(ctx)?;
+    let id = session.resolve(&args.id)?;
+    // A broken ticket.md is reported, not silently annotated.
+    session.repo.read_ticket(&id)?;
+    let dir = id.dir();
+    let mut taken: HashSet<String> =
+        std::fs::read_dir(session.repo.path(&format!("{dir}/attachments")))
+            .into_iter()
+            .flatten()
+            .flatten()
+            .filter_map(|e| e.file_name().to_str().map(str::to_lowercase))
+            .collect();
+    let mut changes = ChangeSet::default();
+    let mut names = Vec::new();
+    for (name, bytes) in files {
+        let safe = attachment::unique(&name, &mut taken);
+        changes.write(format!("{dir}/attachments/{safe}"), bytes);
+        names.push(safe);
+    }
+    let mut event = Event::new(
+        ctx.mint_event_id(),
+        kind::NOTE,
+        &session.actor.id,
+        ctx.now,
+        &text,
+    );
+    event.set_attachments(names);
+    changes.write(
+        format!("{dir}/events/{}", event.file_name()),
+        event.render(),
+    );
+    let first = text.lines().next().unwrap_or("");
+    session.commit(
+        ctx,
+        &changes,
+        &format!("note: {id} {}", truncate(first, 60)),
+    )?;
+    say(&format!("{id} note {}", event.id))
+}

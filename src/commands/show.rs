@@ -1,0 +1,276 @@
+//! `tiketti show ID`: the ticket, its description, its thread of events in time order,
+//! its links and a short history.
+
+use std::io::Write;
+
+use serde::Serialize;
+
+use crate::commands::list::TicketView;
+use crate::commands::open;
+use crate::config::Config;
+use crate::ctx::Ctx;
+use crate::render::{self, Format};
+use crate::store::Repo;
+use crate::ticket::{Ticket, TicketId, format_time};
+
+/// Show a ticket: its fields, description, thread (notes, messages, contacts), links and
+/// recent history.
+#[derive(Debug, clap::Args)]
+pub struct ShowArgs {
+    /// The ticket ID or a unique prefix of 4+ characters
+    pub id: String,
+    /// table (for people) or json
+    #[arg(long, value_enum, default_value = "table")]
+    pub format: Format,
+    /// How many history entries to show
+    #[arg(long, default_value_t = 5, value_name = "N")]
+    pub history: usize,
+}
+
+#[derive(Debug, Serialize)]
+pub struct EventView {
+    pub id: String,
+    pub kind: String,
+    pub author: Option<String>,
+    pub at: String,
+    pub internal: bool,
+    pub attachments: Vec<String>,
+    pub file: String,
+    pub body: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct HistoryView {
+    pub commit: String,
+    pub author: String,
+    pub time: String,
+    pub summary: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct LinkView {
+    pub id: String,
+    pub subject: String,
+    pub status: String,
+    pub assignee: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ShowView {
+    #[serde(flatten)]
+    pub ticket: TicketView,
+    pub description: String,
+    pub events: Vec<EventView>,
+    pub broken_events: Vec<String>,
+    pub children: Vec<LinkView>,
+    pub tracked: Vec<LinkView>,
+    pub history: Vec<HistoryView>,
+}
+
+/// Tickets that name `id` as their parent or tracker. A scan of every ticket file with a
+/// substring test first; a cache replaces this at scale.
+fn linked(repo: &Repo, id: &TicketId) -> anyhow::Result<(Vec<Ticket>, Vec<Ticket>)> {
+    let (mut children, mut tracked) = (Vec::new(), Vec::new());
+    for other in repo.ticket_ids()? {
+        let Ok(text) = std::fs::read_to_string(repo.path(&Repo::ticket_path(&other))) else {
+            continue;
+        };
+        if !text.contains(id.as_str()) || &other == id {
+            continue;
+        }
+        if let Ok(t) = Ticket::parse(&text) {
+            if t.parent.as_deref() == Some(id.as_str()) {
+                children.push(t.clone());
+            }
+            if t.tracker.as_deref() == Some(id.as_str()) {
+                tracked.push(t);
+            }
+        }
+    }
+    Ok((children, tracked))
+}
+
+fn link_view(t: &Ticket) -> LinkView {
+    LinkView {
+        id: t.id.to_string(),
+        subject: t.subject.clone(),
+        status: t.status.clone(),
+        assignee: t.assignee.clone(),
+    }
+}
+
+pub fn run(ctx: &Ctx, args: ShowArgs) -> anyhow::Result<()> {
+    let (repo, config) = open(ctx)?;
+    let id = repo.resolve(&args.id)?;
+    let ticket = repo.read_ticket(&id)?;
+    let mut events = Vec::new();
+    let mut broken = Vec::new();
+    for (file, parsed) in repo.read_events(&id)? {
+        match parsed {
+            Ok(e) => events.push(EventView {
+                id: e.id.clone(),
+                kind: e.kind.clone(),
+                author: e.author.clone(),
+                at: format_time(e.at),
+                internal: e.is_internal(),
+                attachments: e.attachments.clone(),
+                file,
+                body: e.body().to_string(),
+            }),
+            Err(e) => {
+                eprintln!("warning: {e}");
+                broken.push(e.to_string());
+            }
+        }
+    }
+    events.sort_by(|a, b| a.at.cmp(&b.at).then(a.file.cmp(&b.file)));
+    let (children, tracked) = linked(&repo, &id)?;
+    let history = repo
+        .history(&id, Some(args.history))?
+        .into_iter()
+        .map(|r| HistoryView {
+            commit: r.commit,
+            author: r.author,
+            time: format_time(r.time),
+            summary: r.summary,
+        })
+        .collect();
+    let view = ShowView {
+        ticket: TicketView::new(&ticket, &config, ctx.now),
+        description: ticket.doc.body.clone(),
+        events,
+        broken_events: broken,
+        children: children.iter().map(link_view).collect(),
+        tracked: tracked.iter().map(link_view).collect(),
+        history,
+    };
+    let mut out = std::io::stdout().lock();
+    match args.format {
+        Format::Json => render::json(&mut out, "ticket", &view)?,
+        _ => print_text(&mut out, &view, &config, ctx)?,
+    }
+    Ok(())
+}
+
+fn print_text(
+    out: &mut dyn Write,
+    v: &ShowView,
+    config: &Config,
+    ctx: &Ctx,
+) -> std::io::Result<()> {
+    let t = &v.ticket;
+    writeln!(out, "{}  {}", t.id, t.subject)?;
+    let mut rows: Vec<(&str, String)> = vec![(
+        "status",
+        match t.status_category {
+            Some(c) if c != t.status => format!("{} ({c})", t.status),
+            Some(_) => t.status.clone(),
+            None => format!("{} (not in tiketti.yaml)", t.status),
+        },
+    )];
+    let mut opt = |k: &'static str, v: &Option<String>| {
+        if let Some(v) = v {
+            rows.push((k, v.clone()));
+        }
+    };
+    opt("priority", &t.priority);
+    opt("category", &t.category);
+    opt("assignee", &t.assignee);
+    opt("group", &t.group);
+    opt("requester", &t.requester);
+    opt("channel", &t.channel);
+    if !t.cc.is_empty() {
+        rows.push(("cc", t.cc.join(", ")));
+    }
+    if !t.tags.is_empty() {
+        rows.push(("tags", t.tags.join(", ")));
+    }
+    if let Some(d) = &t.due {
+        rows.push((
+            "due",
+            if t.overdue {
+                format!("{d} (overdue)")
+            } else {
+                d.clone()
+            },
+        ));
+    }
+    let created = crate::ticket::parse_time(&t.created).unwrap_or(ctx.now);
+    let age = render::age((ctx.now - created).num_seconds());
+    let age = if age == "now" {
+        "just now".to_string()
+    } else {
+        format!("{age} ago")
+    };
+    rows.push(("created", format!("{} ({age})", t.created)));
+    for (k, val) in &t.fields {
+        let label = config
+            .fields
+            .iter()
+            .find(|f| &f.name == k)
+            .and_then(|f| f.label.clone())
+            .unwrap_or_else(|| k.clone());
+        rows.push((
+            "field",
+            format!("{label}: {}", val.as_str().unwrap_or_default()),
+        ));
+    }
+    if let Some(p) = &t.parent {
+        rows.push(("parent", p.clone()));
+    }
+    if let Some(p) = &t.tracker {
+        rows.push(("tracker", p.clone()));
+    }
+    for (k, val) in rows {
+        writeln!(out, "  {k:<10} {val}")?;
+    }
+    if !v.description.trim().is_empty() {
+        writeln!(out, "\n{}", v.description.trim_end())?;
+    }
+    for (title, links) in [("Children", &v.children), ("Tracked tickets", &v.tracked)] {
+        if !links.is_empty() {
+            writeln!(out, "\n{title}")?;
+            for l in links {
+                writeln!(
+                    out,
+                    "  {}  {:<12} {:<10} {}",
+                    l.id,
+                    l.status,
+                    l.assignee.as_deref().unwrap_or("-"),
+                    render::truncate(&l.subject, 60)
+                )?;
+            }
+        }
+    }
+    if !v.events.is_empty() {
+        writeln!(out, "\nThread")?;
+        for e in &v.events {
+            let who = e.author.as_deref().unwrap_or("?");
+            let tag = if e.internal {
+                format!("{} (internal)", e.kind)
+            } else {
+                e.kind.clone()
+            };
+            writeln!(out, "\n  {}  {tag}  {who}", e.at)?;
+            for line in e.body.trim_end().lines() {
+                writeln!(out, "    {line}")?;
+            }
+            if !e.attachments.is_empty() {
+                writeln!(out, "    [attachments: {}]", e.attachments.join(", "))?;
+            }
+        }
+    }
+    if !v.history.is_empty() {
+        writeln!(out, "\nHistory")?;
+        for h in &v.history {
+            writeln!(
+                out,
+                "  {}  {:<16} {}",
+                h.time,
+                render::truncate(&h.author, 16),
+                h.summary
+            )?;
+        }
+    }
+    Ok(())
+}

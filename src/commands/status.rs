@@ -1,0 +1,91 @@
+//! `tiketti status ID STATUS` and the shortcuts `solve`, `close`, `reopen`: move a ticket
+//! along the workflow, checked against the transitions in tiketti.yaml.
+
+use crate::commands::{Session, say};
+use crate::ctx::Ctx;
+use crate::error::UserError;
+
+/// Move a ticket to another status (allowed moves are in tiketti.yaml `statuses[].to`).
+#[derive(Debug, clap::Args)]
+pub struct StatusArgs {
+    /// The ticket ID or a unique prefix of 4+ characters
+    pub id: String,
+    /// The new status
+    pub status: String,
+}
+
+/// The ticket to move.
+#[derive(Debug, clap::Args)]
+pub struct ShortcutArgs {
+    /// The ticket ID or a unique prefix of 4+ characters
+    pub id: String,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub enum Shortcut {
+    Solve,
+    Close,
+    Reopen,
+}
+
+pub fn run(ctx: &Ctx, args: StatusArgs) -> anyhow::Result<()> {
+    move_to(ctx, &args.id, |_, _| Ok(args.status.clone()), "status")
+}
+
+pub fn shortcut(ctx: &Ctx, args: ShortcutArgs, which: Shortcut) -> anyhow::Result<()> {
+    let command = match which {
+        Shortcut::Solve => "solve",
+        Shortcut::Close => "close",
+        Shortcut::Reopen => "reopen",
+    };
+    move_to(
+        ctx,
+        &args.id,
+        |config, current| {
+            let target = match which {
+                Shortcut::Solve => config.solve_status(),
+                Shortcut::Close => config.close_status(),
+                Shortcut::Reopen => {
+                    if config.is_open(current) {
+                        return Err(UserError::new(format!(
+                            "the ticket is {current}, not solved or closed; nothing to reopen"
+                        )));
+                    }
+                    config.reopen_status()
+                }
+            };
+            target.ok_or_else(|| {
+                UserError::new(format!("no status for `{command}` is configured"))
+                    .hint(format!("set defaults.{command} in tiketti.yaml"))
+            })
+        },
+        command,
+    )
+}
+
+fn move_to(
+    ctx: &Ctx,
+    id: &str,
+    target: impl FnOnce(&crate::config::Config, &str) -> Result<String, UserError>,
+    command: &str,
+) -> anyhow::Result<()> {
+    let session = Session::begin(ctx)?;
+    let mut ticket = session.ticket(id)?;
+    let to = target(&session.config, &ticket.status)?;
+    session.config.known_status(&to).map_err(UserError::from)?;
+    let from = ticket.status.clone();
+    if from == to {
+        eprintln!("{}: already {to}", ticket.id);
+        return Ok(());
+    }
+    session.config.check_transition(&from, &to).map_err(|why| {
+        UserError::new(why).hint("`tiketti config get statuses` shows the workflow")
+    })?;
+    ticket.set_str("status", Some(&to))?;
+    session.save(
+        ctx,
+        &ticket,
+        &format!("{command}: {} {from} -> {to}", ticket.id),
+    )?;
+    say(&format!("{} {from} -> {to}", ticket.id))
+}

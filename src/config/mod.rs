@@ -1,0 +1,698 @@
+//! `tiketti.yaml`: its types, the default text written by `init`, and validation.
+//!
+//! Validation collects every problem with the line it is on, so `config check` can list
+//! them all and every other command can refuse to run on a broken config before it writes
+//! anything. Lookups (statuses, transitions, agents, fields) live here; the rules about
+//! tickets that use them live in the commands.
+
+pub mod yamledit;
+
+use std::collections::BTreeSet;
+use std::fmt;
+use std::path::Path;
+
+use serde::Deserialize;
+
+use crate::ticket::StatusCategory;
+use crate::yaml;
+use yamledit::PathSeg;
+
+pub const FILE_NAME: &str = "tiketti.yaml";
+pub const DEFAULT_TEXT: &str = include_str!("default.yaml");
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    #[serde(default)]
+    pub helpdesk: Helpdesk,
+    pub statuses: Vec<StatusDef>,
+    #[serde(default)]
+    pub defaults: Defaults,
+    #[serde(default)]
+    pub categories: Vec<CategoryDef>,
+    #[serde(default)]
+    pub priorities: Vec<String>,
+    #[serde(default)]
+    pub channels: Vec<String>,
+    #[serde(default)]
+    pub fields: Vec<FieldDef>,
+    #[serde(default)]
+    pub agents: Vec<Agent>,
+    #[serde(default)]
+    pub groups: Vec<Group>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Helpdesk {
+    #[serde(default)]
+    pub name: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StatusDef {
+    pub name: String,
+    pub category: String,
+    #[serde(default)]
+    pub description: Option<String>,
+    /// Allowed next statuses; `None` allows any.
+    #[serde(default)]
+    pub to: Option<Vec<String>>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Defaults {
+    pub status: Option<String>,
+    pub solve: Option<String>,
+    pub close: Option<String>,
+    pub reopen: Option<String>,
+    pub priority: Option<String>,
+    pub channel: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CategoryDef {
+    pub name: String,
+    #[serde(default)]
+    pub description: Option<String>,
+    /// Custom fields a ticket of this category must have.
+    #[serde(default)]
+    pub required: Vec<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum FieldKind {
+    #[default]
+    Text,
+    Number,
+    Date,
+    Choice,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FieldDef {
+    pub name: String,
+    #[serde(default)]
+    pub label: Option<String>,
+    #[serde(default, rename = "type")]
+    pub kind: FieldKind,
+    #[serde(default)]
+    pub options: Vec<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Agent {
+    pub id: String,
+    #[serde(default)]
+    pub name: Option<String>,
+    #[serde(default)]
+    pub email: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Group {
+    pub name: String,
+    #[serde(default)]
+    pub members: Vec<String>,
+}
+
+/// One problem in tiketti.yaml.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConfigProblem {
+    pub line: Option<usize>,
+    pub message: String,
+}
+
+impl fmt::Display for ConfigProblem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.line {
+            Some(line) => write!(f, "{FILE_NAME}:{line}: {}", self.message),
+            None => write!(f, "{FILE_NAME}: {}", self.message),
+        }
+    }
+}
+
+/// A broken config: every problem found, the first one as the message.
+#[derive(Debug, Clone, thiserror::Error)]
+#[error("{}", .problems.first().map(|p| p.to_string()).unwrap_or_default())]
+pub struct ConfigError {
+    pub problems: Vec<ConfigProblem>,
+}
+
+/// A value that is not one of the configured ones.
+#[derive(Debug, Clone, thiserror::Error)]
+#[error("unknown {what} {value:?}")]
+pub struct UnknownValue {
+    pub what: &'static str,
+    pub value: String,
+    pub valid: Vec<String>,
+}
+
+impl UnknownValue {
+    pub fn hint(&self) -> String {
+        let what = plural(self.what);
+        if self.valid.is_empty() {
+            format!("no {what} are configured in {FILE_NAME}")
+        } else {
+            format!("{what} are {} ({FILE_NAME})", self.valid.join(", "))
+        }
+    }
+}
+
+impl Config {
+    pub fn load(root: &Path) -> Result<Config, ConfigError> {
+        let path = root.join(FILE_NAME);
+        let text = std::fs::read_to_string(&path).map_err(|e| ConfigError {
+            problems: vec![ConfigProblem {
+                line: None,
+                message: format!("cannot read {}: {e}", path.display()),
+            }],
+        })?;
+        Config::parse(&text)
+    }
+
+    /// Parse and validate; every problem is reported.
+    pub fn parse(text: &str) -> Result<Config, ConfigError> {
+        let config: Config = yaml::from_str(text).map_err(|e| ConfigError {
+            problems: vec![ConfigProblem {
+                line: e.line,
+                message: e.message,
+            }],
+        })?;
+        let problems = config.problems(text);
+        if problems.is_empty() {
+            Ok(config)
+        } else {
+            Err(ConfigError { problems })
+        }
+    }
+
+    fn problems(&self, text: &str) -> Vec<ConfigProblem> {
+        let mut out = Vec::new();
+        let mut report = |path: &[PathSeg], message: String| {
+            out.push(ConfigProblem {
+                line: yamledit::line_of(text, path),
+                message,
+            });
+        };
+        let key = |k: &str| PathSeg::Key(k.to_string());
+        let item = |section: &str, i: usize, k: &str| vec![key(section), PathSeg::Index(i), key(k)];
+
+        if self.statuses.is_empty() {
+            report(
+                &[key("statuses")],
+                "`statuses` must list at least one status".into(),
+            );
+        }
+        let status_names = self.status_names();
+        let mut seen = BTreeSet::new();
+        for (i, s) in self.statuses.iter().enumerate() {
+            if !seen.insert(s.name.as_str()) {
+                report(
+                    &item("statuses", i, "name"),
+                    format!("status {:?} is defined twice", s.name),
+                );
+            }
+            if let Err(why) = check_name(&s.name) {
+                report(
+                    &item("statuses", i, "name"),
+                    format!("status {:?}: {why}", s.name),
+                );
+            }
+            if StatusCategory::parse(&s.category).is_none() {
+                report(
+                    &item("statuses", i, "category"),
+                    format!(
+                        "status {:?}: unknown category {:?}; categories are new, open, pending, on-hold, solved, closed",
+                        s.name, s.category
+                    ),
+                );
+            }
+            for to in s.to.iter().flatten() {
+                if !status_names.contains(to) {
+                    report(
+                        &item("statuses", i, "to"),
+                        format!("status {:?} may move to unknown status {to:?}", s.name),
+                    );
+                }
+            }
+        }
+
+        let d = &self.defaults;
+        for (k, v, want) in [
+            ("status", &d.status, None),
+            ("solve", &d.solve, Some(StatusCategory::Solved)),
+            ("close", &d.close, Some(StatusCategory::Closed)),
+            ("reopen", &d.reopen, None),
+        ] {
+            let Some(v) = v else { continue };
+            match (self.status_category(v), want) {
+                (None, _) => report(
+                    &[key("defaults"), key(k)],
+                    format!(
+                        "defaults.{k}: unknown status {v:?}; statuses are {}",
+                        status_names.join(", ")
+                    ),
+                ),
+                (Some(c), Some(want)) if c != want => report(
+                    &[key("defaults"), key(k)],
+                    format!(
+                        "defaults.{k}: status {v:?} is in category {}, not {}",
+                        c.as_str(),
+                        want.as_str()
+                    ),
+                ),
+                _ => {}
+            }
+        }
+        if let Some(p) = &d.priority
+            && !self.priorities.contains(p)
+        {
+            report(
+                &[key("defaults"), key("priority")],
+                format!(
+                    "defaults.priority: unknown priority {p:?}; priorities are {}",
+                    self.priorities.join(", ")
+                ),
+            );
+        }
+        if let Some(c) = &d.channel
+            && !self.channels.is_empty()
+            && !self.channels.contains(c)
+        {
+            report(
+                &[key("defaults"), key("channel")],
+                format!(
+                    "defaults.channel: unknown channel {c:?}; channels are {}",
+                    self.channels.join(", ")
+                ),
+            );
+        }
+
+        for (section, names) in [
+            ("priorities", &self.priorities),
+            ("channels", &self.channels),
+        ] {
+            let mut seen = BTreeSet::new();
+            for (i, n) in names.iter().enumerate() {
+                if !seen.insert(n) {
+                    report(
+                        &[key(section), PathSeg::Index(i)],
+                        format!("{section}: {n:?} is listed twice"),
+                    );
+                }
+                if let Err(why) = check_name(n) {
+                    report(
+                        &[key(section), PathSeg::Index(i)],
+                        format!("{section}: {n:?}: {why}"),
+                    );
+                }
+            }
+        }
+
+        let field_names: Vec<&str> = self.fields.iter().map(|f| f.name.as_str()).collect();
+        let mut seen = BTreeSet::new();
+        for (i, f) in self.fields.iter().enumerate() {
+            if !seen.insert(f.name.as_str()) {
+                report(
+                    &item("fields", i, "name"),
+                    format!("field {:?} is defined twice", f.name),
+                );
+            }
+            if let Err(why) = check_name(&f.name) {
+                report(
+                    &item("fields", i, "name"),
+                    format!("field {:?}: {why}", f.name),
+                );
+            }
+            if f.kind == FieldKind::Choice && f.options.is_empty() {
+                report(
+                    &item("fields", i, "type"),
+                    format!("field {:?} is a choice but has no options", f.name),
+                );
+            }
+        }
+
+        let mut seen = BTreeSet::new();
+        for (i, c) in self.categories.iter().enumerate() {
+            if !seen.insert(c.name.as_str()) {
+                report(
+                    &item("categories", i, "name"),
+                    format!("category {:?} is defined twice", c.name),
+                );
+            }
+            if let Err(why) = check_name(&c.name) {
+                report(
+                    &item("categories", i, "name"),
+                    format!("category {:?}: {why}", c.name),
+                );
+            }
+            for r in &c.required {
+                if !field_names.contains(&r.as_str()) {
+                    report(
+                        &item("categories", i, "required"),
+                        format!(
+                            "category {:?} requires unknown field {r:?}; define it under `fields`",
+                            c.name
+                        ),
+                    );
+                }
+            }
+        }
+
+        let mut seen = BTreeSet::new();
+        for (i, a) in self.agents.iter().enumerate() {
+            if !seen.insert(a.id.as_str()) {
+                report(
+                    &item("agents", i, "id"),
+                    format!("agent {:?} is defined twice", a.id),
+                );
+            }
+            if let Err(why) = check_name(&a.id) {
+                report(&item("agents", i, "id"), format!("agent {:?}: {why}", a.id));
+            }
+            if matches!(a.id.as_str(), "me" | "none") {
+                report(
+                    &item("agents", i, "id"),
+                    format!("agent id {:?} is reserved", a.id),
+                );
+            }
+        }
+        let mut seen = BTreeSet::new();
+        for (i, g) in self.groups.iter().enumerate() {
+            if !seen.insert(g.name.as_str()) {
+                report(
+                    &item("groups", i, "name"),
+                    format!("group {:?} is defined twice", g.name),
+                );
+            }
+            for m in &g.members {
+                if self.agent(m).is_none() {
+                    report(
+                        &item("groups", i, "members"),
+                        format!(
+                            "group {:?} has unknown member {m:?}; define the agent under `agents`",
+                            g.name
+                        ),
+                    );
+                }
+            }
+        }
+        out
+    }
+
+    pub fn status_names(&self) -> Vec<String> {
+        self.statuses.iter().map(|s| s.name.clone()).collect()
+    }
+
+    pub fn status(&self, name: &str) -> Option<&StatusDef> {
+        self.statuses.iter().find(|s| s.name == name)
+    }
+
+    pub fn status_category(&self, name: &str) -> Option<StatusCategory> {
+        self.status(name)
+            .and_then(|s| StatusCategory::parse(&s.category))
+    }
+
+    /// Open unless the status is known to be solved or closed: an unknown status stays visible.
+    pub fn is_open(&self, status: &str) -> bool {
+        self.status_category(status).is_none_or(|c| c.is_open())
+    }
+
+    pub fn known_status(&self, name: &str) -> Result<&StatusDef, UnknownValue> {
+        self.status(name).ok_or_else(|| UnknownValue {
+            what: "status",
+            value: name.to_string(),
+            valid: self.status_names(),
+        })
+    }
+
+    /// The first status of `category`, or `preferred` when set.
+    fn status_for(&self, preferred: &Option<String>, category: StatusCategory) -> Option<String> {
+        preferred.clone().or_else(|| {
+            self.statuses
+                .iter()
+                .find(|s| StatusCategory::parse(&s.category) == Some(category))
+                .map(|s| s.name.clone())
+        })
+    }
+
+    pub fn initial_status(&self) -> String {
+        self.status_for(&self.defaults.status, StatusCategory::New)
+            .or_else(|| self.statuses.first().map(|s| s.name.clone()))
+            .unwrap_or_else(|| "new".into())
+    }
+
+    pub fn solve_status(&self) -> Option<String> {
+        self.status_for(&self.defaults.solve, StatusCategory::Solved)
+    }
+
+    pub fn close_status(&self) -> Option<String> {
+        self.status_for(&self.defaults.close, StatusCategory::Closed)
+    }
+
+    pub fn reopen_status(&self) -> Option<String> {
+        self.status_for(&self.defaults.reopen, StatusCategory::Open)
+    }
+
+    /// May a ticket move from `from` to `to`? An unknown current status may move anywhere.
+    pub fn check_transition(&self, from: &str, to: &str) -> Result<(), String> {
+        if from == to {
+            return Err(format!("the ticket is already {to}"));
+        }
+        let Some(def) = self.status(from) else {
+            return Ok(());
+        };
+        match &def.to {
+            Some(allowed) if !allowed.iter().any(|a| a == to) => Err(format!(
+                "a ticket cannot move from {from} to {to}; from {from} it can move to {}",
+                if allowed.is_empty() {
+                    "nothing".to_string()
+                } else {
+                    allowed.join(", ")
+                }
+            )),
+            _ => Ok(()),
+        }
+    }
+
+    pub fn known_category(&self, name: &str) -> Result<&CategoryDef, UnknownValue> {
+        self.categories
+            .iter()
+            .find(|c| c.name == name)
+            .ok_or_else(|| UnknownValue {
+                what: "category",
+                value: name.to_string(),
+                valid: self.categories.iter().map(|c| c.name.clone()).collect(),
+            })
+    }
+
+    pub fn known_priority(&self, name: &str) -> Result<(), UnknownValue> {
+        if self.priorities.iter().any(|p| p == name) {
+            Ok(())
+        } else {
+            Err(UnknownValue {
+                what: "priority",
+                value: name.to_string(),
+                valid: self.priorities.clone(),
+            })
+        }
+    }
+
+    /// Any channel is accepted when none are configured.
+    pub fn known_channel(&self, name: &str) -> Result<(), UnknownValue> {
+        if self.channels.is_empty() || self.channels.iter().any(|c| c == name) {
+            Ok(())
+        } else {
+            Err(UnknownValue {
+                what: "channel",
+                value: name.to_string(),
+                valid: self.channels.clone(),
+            })
+        }
+    }
+
+    pub fn known_group(&self, name: &str) -> Result<&Group, UnknownValue> {
+        self.groups
+            .iter()
+            .find(|g| g.name == name)
+            .ok_or_else(|| UnknownValue {
+                what: "group",
+                value: name.to_string(),
+                valid: self.groups.iter().map(|g| g.name.clone()).collect(),
+            })
+    }
+
+    pub fn known_field(&self, name: &str) -> Result<&FieldDef, UnknownValue> {
+        self.fields
+            .iter()
+            .find(|f| f.name == name)
+            .ok_or_else(|| UnknownValue {
+                what: "field",
+                value: name.to_string(),
+                valid: self.fields.iter().map(|f| f.name.clone()).collect(),
+            })
+    }
+
+    /// An agent by id, or by e-mail address (case-insensitive).
+    pub fn agent(&self, who: &str) -> Option<&Agent> {
+        self.agents.iter().find(|a| {
+            a.id == who
+                || a.email
+                    .as_deref()
+                    .is_some_and(|e| e.eq_ignore_ascii_case(who))
+        })
+    }
+
+    pub fn known_agent(&self, who: &str) -> Result<&Agent, UnknownValue> {
+        self.agent(who).ok_or_else(|| UnknownValue {
+            what: "agent",
+            value: who.to_string(),
+            valid: self.agents.iter().map(|a| a.id.clone()).collect(),
+        })
+    }
+}
+
+impl FieldDef {
+    /// Check a value against the field's type; the empty value (clearing) is always valid.
+    pub fn check_value(&self, value: &str) -> Result<(), String> {
+        if value.is_empty() {
+            return Ok(());
+        }
+        match self.kind {
+            FieldKind::Text => Ok(()),
+            FieldKind::Number => value
+                .parse::<f64>()
+                .map(|_| ())
+                .map_err(|_| format!("field {}: {value:?} is not a number", self.name)),
+            FieldKind::Date => chrono::NaiveDate::parse_from_str(value, "%Y-%m-%d")
+                .map(|_| ())
+                .map_err(|_| {
+                    format!(
+                        "field {}: {value:?} is not a date like 2026-11-30",
+                        self.name
+                    )
+                }),
+            FieldKind::Choice if self.options.iter().any(|o| o == value) => Ok(()),
+            FieldKind::Choice => Err(format!(
+                "field {}: {value:?} is not one of {}",
+                self.name,
+                self.options.join(", ")
+            )),
+        }
+    }
+}
+
+fn plural(what: &str) -> String {
+    match what {
+        "status" => "statuses".into(),
+        "category" => "categories".into(),
+        "priority" => "priorities".into(),
+        w => format!("{w}s"),
+    }
+}
+
+/// Names people type: no spaces, commas or control characters.
+fn check_name(name: &str) -> Result<(), String> {
+    if name.is_empty() {
+        return Err("it is empty".into());
+    }
+    if name
+        .chars()
+        .any(|c| c.is_whitespace() || c.is_control() || ",=+#".contains(c))
+    {
+        return Err("names cannot contain spaces or any of , = + #".into());
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn default_config_is_valid() {
+        let c = Config::parse(DEFAULT_TEXT).unwrap();
+        assert_eq!(c.initial_status(), "new");
+        assert_eq!(c.solve_status().as_deref(), Some("solved"));
+        assert_eq!(c.reopen_status().as_deref(), Some("open"));
+        assert!(c.is_open("waiting-on-delivery"));
+        assert!(!c.is_open("closed"));
+        assert!(c.is_open("unheard-of"));
+        assert_eq!(
+            c.known_category("complaint").unwrap().required,
+            vec!["customer_number"]
+        );
+    }
+
+    #[test]
+    fn transitions() {
+        let c = Config::parse(DEFAULT_TEXT).unwrap();
+        assert!(c.check_transition("new", "open").is_ok());
+        assert!(
+            c.check_transition("closed", "solved")
+                .unwrap_err()
+                .contains("can move to open")
+        );
+        assert!(
+            c.check_transition("open", "open")
+                .unwrap_err()
+                .contains("already")
+        );
+        assert!(c.check_transition("legacy", "open").is_ok());
+    }
+
+    #[test]
+    fn problems_name_their_line() {
+        let text = DEFAULT_TEXT.replace("category: pending\n", "category: pendng\n");
+        let err = Config::parse(&text).unwrap_err();
+        let p = &err.problems[0];
+        assert!(p.message.contains("unknown category \"pendng\""), "{p}");
+        let line = text.lines().position(|l| l.contains("pendng")).unwrap() + 1;
+        assert_eq!(p.line, Some(line));
+
+        let text = DEFAULT_TEXT.replace("required: [customer_number]", "required: [cust_no]");
+        let err = Config::parse(&text).unwrap_err();
+        assert!(
+            err.to_string().contains("unknown field \"cust_no\""),
+            "{err}"
+        );
+
+        let err = Config::parse("statuses: []\nbogus: 1\n").unwrap_err();
+        assert!(err.to_string().contains("bogus"), "{err}");
+        assert_eq!(err.problems[0].line, Some(2));
+    }
+
+    #[test]
+    fn unknown_values_list_the_valid_ones() {
+        let c = Config::parse(DEFAULT_TEXT).unwrap();
+        let err = c.known_status("slvd").unwrap_err();
+        assert_eq!(err.to_string(), "unknown status \"slvd\"");
+        assert!(
+            err.hint().starts_with("statuses are new, open, pending"),
+            "{}",
+            err.hint()
+        );
+        assert!(c.agent("ANNA@example.com").is_some());
+    }
+
+    #[test]
+    fn field_types() {
+        let f = FieldDef {
+            name: "n".into(),
+            label: None,
+            kind: FieldKind::Number,
+            options: vec![],
+        };
+        assert!(f.check_value("12.5").is_ok());
+        assert!(f.check_value("x").is_err());
+        assert!(f.check_value("").is_ok());
+    }
+}

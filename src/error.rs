@@ -1,0 +1,139 @@
+//! Errors as the user sees them: one place that turns any failure into `error: …`,
+//! an optional `hint: …`, and an exit code (docs/cli.md#exit-codes).
+
+use std::fmt;
+
+use crate::config::{ConfigError, UnknownValue};
+use crate::store::StoreError;
+use crate::store::lock::LockError;
+
+/// Exit codes. Documented in docs/cli.md; `ingest` adds the sysexits codes 64 and 75.
+pub mod exit {
+    pub const OK: i32 = 0;
+    /// The command failed; nothing was written.
+    pub const ERROR: i32 = 1;
+    /// Bad flags or arguments (clap's own code).
+    pub const USAGE: i32 = 2;
+    /// Another tiketti process held the lock too long.
+    pub const BUSY: i32 = 4;
+}
+
+/// A failure the user can act on, with an optional hint and exit code.
+#[derive(Debug)]
+pub struct UserError {
+    pub message: String,
+    pub hint: Option<String>,
+    pub code: i32,
+}
+
+impl UserError {
+    pub fn new(message: impl Into<String>) -> UserError {
+        UserError {
+            message: message.into(),
+            hint: None,
+            code: exit::ERROR,
+        }
+    }
+
+    pub fn hint(mut self, hint: impl Into<String>) -> UserError {
+        self.hint = Some(hint.into());
+        self
+    }
+
+    pub fn code(mut self, code: i32) -> UserError {
+        self.code = code;
+        self
+    }
+}
+
+impl fmt::Display for UserError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for UserError {}
+
+impl From<UnknownValue> for UserError {
+    fn from(e: UnknownValue) -> UserError {
+        UserError::new(e.to_string()).hint(e.hint())
+    }
+}
+
+/// Print the error to stderr and return the exit code. A closed stdout (`| head`) is not
+/// an error worth a message.
+pub fn report(err: &anyhow::Error) -> i32 {
+    if err.chain().any(|e| {
+        e.downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    }) {
+        return exit::OK;
+    }
+    let (code, hint, extra) = classify(err);
+    eprintln!("error: {err}");
+    for cause in err.chain().skip(1) {
+        let text = cause.to_string();
+        if !err.to_string().contains(&text) {
+            eprintln!("  caused by: {text}");
+        }
+    }
+    for line in extra {
+        eprintln!("error: {line}");
+    }
+    if let Some(hint) = hint {
+        eprintln!("hint: {hint}");
+    }
+    code
+}
+
+fn classify(err: &anyhow::Error) -> (i32, Option<String>, Vec<String>) {
+    for e in err.chain() {
+        if let Some(u) = e.downcast_ref::<UserError>() {
+            return (u.code, u.hint.clone(), Vec::new());
+        }
+        if let Some(u) = e.downcast_ref::<UnknownValue>() {
+            return (exit::ERROR, Some(u.hint()), Vec::new());
+        }
+        if let Some(c) = e.downcast_ref::<ConfigError>() {
+            let rest = c.problems.iter().skip(1).map(|p| p.to_string()).collect();
+            return (
+                exit::ERROR,
+                Some("fix tiketti.yaml; `tiketti config check` lists every problem".into()),
+                rest,
+            );
+        }
+        if let Some(s) = e.downcast_ref::<StoreError>() {
+            let hint = match s {
+                StoreError::NotFound(_) => Some(
+                    "run `tiketti init` to make one here, or pass --repo DIR (or set TIKETTI_REPO)"
+                        .into(),
+                ),
+                StoreError::Ambiguous { .. } => Some("type more characters of the ID".into()),
+                StoreError::NoTicket(_) => Some("`tiketti list` shows the tickets".into()),
+                StoreError::Lock(LockError::Timeout { .. }) => {
+                    return (
+                        exit::BUSY,
+                        Some(
+                            "wait for the other command to finish, then run this one again".into(),
+                        ),
+                        Vec::new(),
+                    );
+                }
+                StoreError::Config(c) => {
+                    let rest = c.problems.iter().skip(1).map(|p| p.to_string()).collect();
+                    return (
+                        exit::ERROR,
+                        Some("fix tiketti.yaml; `tiketti config check` lists every problem".into()),
+                        rest,
+                    );
+                }
+                StoreError::BadFile { .. } => Some(
+                    "fix the file in an editor, or `tiketti check` to list every problem".into(),
+                ),
+                _ => None,
+            };
+            return (exit::ERROR, hint, Vec::new());
+        }
+    }
+    (exit::ERROR, None, Vec::new())
+}

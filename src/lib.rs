@@ -1,0 +1,50 @@
+//! tiketti: a helpdesk whose data is plain files in a git repository.
+//!
+//! Layers, from the outside in (docs/architecture.md):
+//! - [`cli`]: the clap definitions; [`commands`]: one recipe per subcommand.
+//! - [`ctx`]: time, actor, randomness and terminal facts, pinned by env vars in tests.
+//! - [`render`]: tables, JSON, CSV: the only place output is formatted.
+//! - [`store`]: files and git: discovery, lock, atomic writes, one commit per change.
+//! - [`config`]: tiketti.yaml, its defaults and validation.
+//! - [`ticket`]: the pure domain and the front-matter codec; [`yaml`]: the serde_yaml door.
+//! - [`error`]: errors to messages, hints and exit codes; [`text`]: where text comes from.
+
+pub mod cli;
+pub mod commands;
+pub mod config;
+pub mod ctx;
+pub mod error;
+pub mod render;
+pub mod store;
+pub mod text;
+pub mod ticket;
+pub mod yaml;
+
+use cli::{Cli, Command};
+use commands::*;
+
+/// Run one parsed command line.
+pub fn run(cli: Cli) -> anyhow::Result<()> {
+    if let Command::Completions(args) = &cli.command {
+        return completions::run(args);
+    }
+    let ctx = ctx::Ctx::from_env(cli.repo)?;
+    match cli.command {
+        Command::Init(a) => init::run(&ctx, a),
+        Command::New(a) => new::run(&ctx, a),
+        Command::Show(a) => show::run(&ctx, a),
+        Command::List(a) => list::run(&ctx, a),
+        Command::Assign(a) => assign::run(&ctx, a),
+        Command::Status(a) => status::run(&ctx, a),
+        Command::Solve(a) => status::shortcut(&ctx, a, status::Shortcut::Solve),
+        Command::Close(a) => status::shortcut(&ctx, a, status::Shortcut::Close),
+        Command::Reopen(a) => status::shortcut(&ctx, a, status::Shortcut::Reopen),
+        Command::Set(a) => set::run(&ctx, a),
+        Command::Note(a) => note::run(&ctx, a),
+        Command::Log(a) => log::run(&ctx, a),
+        Command::Edit(a) => edit::run(&ctx, a),
+        Command::Config(c) => config_cmd::run(&ctx, c),
+        Command::Check(a) => check::run(&ctx, a),
+        Command::Completions(_) => unreachable!("handled above"),
+    }
+}

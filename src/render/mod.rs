@@ -1,0 +1,131 @@
+//! Output: tables for people, JSON and CSV for scripts. The only place output is
+//! formatted and the only user of `comfy_table`. JSON carries a `schema_version`.
+//! Writers return `io::Result` so a closed pipe ends the command quietly.
+
+use std::io::{self, Write};
+
+use comfy_table::{ContentArrangement, Table, presets};
+use serde::Serialize;
+
+/// Version of every JSON shape tiketti prints (docs/cli.md#json).
+pub const SCHEMA_VERSION: u32 = 1;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    Table,
+    Json,
+    Csv,
+    Ids,
+}
+
+/// A table with a header row; columns shrink to the terminal when one is attached.
+pub fn table(header: &[&str], rows: Vec<Vec<String>>, terminal: bool) -> String {
+    let mut t = Table::new();
+    t.load_preset(presets::NOTHING)
+        .set_header(header.iter().map(|h| h.to_uppercase()));
+    if terminal {
+        t.set_content_arrangement(ContentArrangement::Dynamic);
+    }
+    for row in rows {
+        t.add_row(row);
+    }
+    // comfy_table pads every line to the column width; trailing blanks are noise in a pipe.
+    t.to_string()
+        .lines()
+        .map(|l| l.trim_end().trim_start_matches(' '))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// `{"schema_version": 1, <key>: value}` on one pretty-printed document.
+pub fn json<T: Serialize>(out: &mut dyn Write, key: &str, value: &T) -> io::Result<()> {
+    let doc = serde_json::json!({ "schema_version": SCHEMA_VERSION, key: value });
+    serde_json::to_writer_pretty(&mut *out, &doc).map_err(io::Error::other)?;
+    writeln!(out)
+}
+
+/// RFC 4180 CSV: fields quoted when they hold a comma, quote or line break.
+pub fn csv(out: &mut dyn Write, header: &[&str], rows: &[Vec<String>]) -> io::Result<()> {
+    let line = |cells: &mut dyn Iterator<Item = &str>| -> String {
+        cells
+            .map(|c| {
+                if c.contains([',', '"', '\n', '\r']) {
+                    format!("\"{}\"", c.replace('"', "\"\""))
+                } else {
+                    c.to_string()
+                }
+            })
+            .collect::<Vec<_>>()
+            .join(",")
+    };
+    writeln!(out, "{}\r", line(&mut header.iter().copied()))?;
+    for row in rows {
+        writeln!(out, "{}\r", line(&mut row.iter().map(String::as_str)))?;
+    }
+    Ok(())
+}
+
+/// A short age like `3d`, `5h`, `12m`, `now`.
+pub fn age(secs: i64) -> String {
+    let s = secs.max(0);
+    match s {
+        0..60 => "now".into(),
+        60..3600 => format!("{}m", s / 60),
+        3600..86400 => format!("{}h", s / 3600),
+        _ => format!("{}d", s / 86400),
+    }
+}
+
+/// Cut to `max` characters with an ellipsis.
+pub fn truncate(s: &str, max: usize) -> String {
+    if s.chars().count() <= max {
+        s.to_string()
+    } else {
+        let mut t: String = s.chars().take(max.saturating_sub(1)).collect();
+        t.push('…');
+        t
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn csv_quotes_what_it_must() {
+        let mut out = Vec::new();
+        csv(
+            &mut out,
+            &["a", "b"],
+            &[vec!["x,y".into(), "say \"hi\"".into()]],
+        )
+        .unwrap();
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "a,b\r\n\"x,y\",\"say \"\"hi\"\"\"\r\n"
+        );
+    }
+
+    #[test]
+    fn ages_and_truncation() {
+        assert_eq!(age(30), "now");
+        assert_eq!(age(7200), "2h");
+        assert_eq!(age(3 * 86400 + 5), "3d");
+        assert_eq!(truncate("abcdef", 4), "abc…");
+        assert_eq!(truncate("äö", 4), "äö");
+    }
+
+    #[test]
+    fn tables_have_no_trailing_blanks() {
+        let t = table(
+            &["id", "subject"],
+            vec![
+                vec!["A".into(), "long subject".into()],
+                vec!["BB".into(), "x".into()],
+            ],
+            false,
+        );
+        assert!(t.lines().all(|l| !l.ends_with(' ')), "{t:?}");
+        assert!(t.starts_with("ID"), "{t:?}");
+    }
+}

@@ -1,0 +1,566 @@
+//! Files and git: finding the helpdesk, reading tickets and events from the work tree,
+//! and writing every change as exactly one commit (DESIGN.md §4).
+//!
+//! The only module that touches `git2`. A commit is built in memory from HEAD (blobs,
+//! then a tree updated for the touched paths), the branch is moved by compare-and-swap
+//! under the per-clone lock, and only then are the touched work-tree files written
+//! (atomically) and their index entries refreshed. A failure before the ref moves leaves
+//! the work tree, index and history exactly as they were.
+
+pub mod fsutil;
+pub mod lock;
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use chrono::{DateTime, TimeZone, Utc};
+use git2::{ErrorCode, FileMode, ObjectType, Oid, Repository, Signature, Time};
+
+use crate::config::{self, Config, ConfigError};
+use crate::ticket::codec::CodecError;
+use crate::ticket::id::{self, TicketId};
+use crate::ticket::{Event, Ticket};
+
+pub use lock::Lock;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("not inside a tiketti helpdesk: no {} in {} or any parent directory", config::FILE_NAME, .0.display())]
+    NotFound(PathBuf),
+    #[error("{} has no {}", .0.display(), config::FILE_NAME)]
+    NoConfig(PathBuf),
+    #[error("{} is not a git repository", .0.display())]
+    NotGit(PathBuf),
+    #[error("no ticket matches {0}")]
+    NoTicket(String),
+    #[error("ticket prefix {prefix} is ambiguous: {}", .candidates.join(", "))]
+    Ambiguous {
+        prefix: String,
+        candidates: Vec<String>,
+    },
+    #[error("{path}:{line}: {message}")]
+    BadFile {
+        path: String,
+        line: usize,
+        message: String,
+    },
+    #[error("HEAD is not on a branch; check out a branch (git switch main) first")]
+    Detached,
+    #[error(
+        "the branch moved while this command ran (another program committed); nothing was written, run it again"
+    )]
+    Raced,
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+    #[error(transparent)]
+    Lock(#[from] lock::LockError),
+    #[error("git: {0}")]
+    Git(#[from] git2::Error),
+    #[error("{context}: {source}")]
+    Io {
+        context: String,
+        source: std::io::Error,
+    },
+}
+
+fn io_err(context: impl Into<String>) -> impl FnOnce(std::io::Error) -> StoreError {
+    let context = context.into();
+    move |source| StoreError::Io { context, source }
+}
+
+/// Who makes a commit.
+#[derive(Debug, Clone)]
+pub struct Identity {
+    pub name: String,
+    pub email: String,
+}
+
+/// The files one command changes, relative to the repository root, with `/` separators.
+#[derive(Debug, Default, Clone)]
+pub struct ChangeSet {
+    writes: Vec<(String, Vec<u8>)>,
+    removes: Vec<String>,
+}
+
+impl ChangeSet {
+    pub fn write(&mut self, path: impl Into<String>, bytes: impl Into<Vec<u8>>) -> &mut Self {
+        self.writes.push((path.into(), bytes.into()));
+        self
+    }
+
+    pub fn remove(&mut self, path: impl Into<String>) -> &mut Self {
+        self.removes.push(path.into());
+        self
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.writes.is_empty() && self.removes.is_empty()
+    }
+
+    pub fn paths(&self) -> impl Iterator<Item = &str> {
+        self.writes
+            .iter()
+            .map(|(p, _)| p.as_str())
+            .chain(self.removes.iter().map(String::as_str))
+    }
+}
+
+/// One commit that touched a ticket, with the ticket file before and after it.
+#[derive(Debug, Clone)]
+pub struct Revision {
+    pub commit: String,
+    pub author: String,
+    pub email: String,
+    pub time: DateTime<Utc>,
+    pub summary: String,
+    pub before: Option<String>,
+    pub after: Option<String>,
+    /// Paths under the ticket's directory that this commit added.
+    pub added: Vec<String>,
+}
+
+/// An event file's path and its parsed content (or what is wrong with it).
+pub type EventFile = (String, Result<Event, StoreError>);
+
+pub struct Repo {
+    git: Repository,
+    root: PathBuf,
+}
+
+pub const LOCK_TIMEOUT: Duration = Duration::from_secs(60);
+
+impl Repo {
+    /// The helpdesk at exactly `dir` (from `--repo` or `TIKETTI_REPO`), or the nearest one
+    /// at or above `start`.
+    pub fn discover(explicit: Option<&Path>, start: &Path) -> Result<Repo, StoreError> {
+        let root = match explicit {
+            Some(dir) => {
+                let dir = absolute(dir)?;
+                if !dir.join(config::FILE_NAME).is_file() {
+                    return Err(StoreError::NoConfig(dir));
+                }
+                dir
+            }
+            None => {
+                let start = absolute(start)?;
+                start
+                    .ancestors()
+                    .find(|d| d.join(config::FILE_NAME).is_file())
+                    .map(Path::to_path_buf)
+                    .ok_or(StoreError::NotFound(start))?
+            }
+        };
+        Repo::open(&root)
+    }
+
+    pub fn open(root: &Path) -> Result<Repo, StoreError> {
+        let git = Repository::open(root).map_err(|_| StoreError::NotGit(root.to_path_buf()))?;
+        let workdir = git
+            .workdir()
+            .ok_or_else(|| StoreError::NotGit(root.to_path_buf()))?;
+        // tiketti.yaml must sit at the top of the work tree.
+        if workdir.canonicalize().ok() != root.canonicalize().ok() {
+            return Err(StoreError::NotGit(root.to_path_buf()));
+        }
+        Ok(Repo {
+            git,
+            root: root.to_path_buf(),
+        })
+    }
+
+    /// Create a git repository at `dir` unless one is there; returns whether it was new.
+    pub fn init_git(dir: &Path) -> Result<(Repo, bool), StoreError> {
+        std::fs::create_dir_all(dir).map_err(io_err(format!("cannot create {}", dir.display())))?;
+        let dir = absolute(dir)?;
+        match Repository::open(&dir) {
+            Ok(git)
+                if git.workdir().and_then(|w| w.canonicalize().ok()) == dir.canonicalize().ok() =>
+            {
+                Ok((Repo { git, root: dir }, false))
+            }
+            _ => {
+                let mut opts = git2::RepositoryInitOptions::new();
+                opts.initial_head("main");
+                let git = Repository::init_opts(&dir, &opts)?;
+                Ok((Repo { git, root: dir }, true))
+            }
+        }
+    }
+
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    /// `.git/tiketti/`: never versioned; lock, spool, outbox, cache, recovered edits.
+    pub fn state_dir(&self) -> PathBuf {
+        self.git.commondir().join("tiketti")
+    }
+
+    pub fn lock(&self, timeout: Duration) -> Result<Lock, StoreError> {
+        Ok(lock::acquire(&self.state_dir().join("lock"), timeout)?)
+    }
+
+    pub fn config(&self) -> Result<Config, StoreError> {
+        Ok(Config::load(&self.root)?)
+    }
+
+    pub fn path(&self, rel: &str) -> PathBuf {
+        self.root.join(rel)
+    }
+
+    /// The identity from git config (user.name, user.email), when set.
+    pub fn git_identity(&self) -> Option<Identity> {
+        let cfg = self.git.config().ok()?;
+        let name = cfg.get_string("user.name").ok();
+        let email = cfg.get_string("user.email").ok();
+        match (name, email) {
+            (None, None) => None,
+            (name, email) => Some(Identity {
+                name: name.unwrap_or_else(|| email.clone().unwrap_or_default()),
+                email: email.unwrap_or_default(),
+            }),
+        }
+    }
+
+    // ----- reading -----
+
+    /// Every ticket ID present in the work tree, sorted.
+    pub fn ticket_ids(&self) -> Result<Vec<TicketId>, StoreError> {
+        let mut ids = Vec::new();
+        let tickets = self.root.join("tickets");
+        let Ok(shards) = std::fs::read_dir(&tickets) else {
+            return Ok(ids);
+        };
+        for shard in shards.flatten() {
+            let Ok(entries) = std::fs::read_dir(shard.path()) else {
+                continue;
+            };
+            for e in entries.flatten() {
+                if let Some(name) = e.file_name().to_str()
+                    && id::is_canonical_ticket_id(name)
+                    && e.path().join("ticket.md").exists()
+                {
+                    ids.extend(TicketId::parse(name).ok());
+                }
+            }
+        }
+        ids.sort();
+        Ok(ids)
+    }
+
+    /// Every ticket in the work tree: parsed, or the error that names its file and line.
+    pub fn read_all(&self) -> Result<Vec<Result<Ticket, StoreError>>, StoreError> {
+        Ok(self
+            .ticket_ids()?
+            .iter()
+            .map(|id| self.read_ticket(id))
+            .collect())
+    }
+
+    /// Resolve a full ID or a unique prefix of 4 or more characters.
+    pub fn resolve(&self, input: &str) -> Result<TicketId, StoreError> {
+        let prefix =
+            id::normalize_prefix(input).map_err(|e| StoreError::NoTicket(e.to_string()))?;
+        let shard_dir = self.root.join("tickets").join(&prefix[..2]);
+        let mut found: Vec<String> = std::fs::read_dir(&shard_dir)
+            .into_iter()
+            .flatten()
+            .flatten()
+            .filter_map(|e| e.file_name().to_str().map(str::to_string))
+            .filter(|n| id::is_canonical_ticket_id(n) && n.starts_with(&prefix))
+            .filter(|n| shard_dir.join(n).join("ticket.md").exists())
+            .collect();
+        found.sort();
+        match found.len() {
+            0 => Err(StoreError::NoTicket(input.to_string())),
+            1 => Ok(TicketId::parse(&found[0]).map_err(|e| StoreError::NoTicket(e.to_string()))?),
+            _ => Err(StoreError::Ambiguous {
+                prefix: prefix.clone(),
+                candidates: found,
+            }),
+        }
+    }
+
+    /// True when the ID is taken in the work tree or in HEAD.
+    pub fn id_taken(&self, id: &TicketId) -> bool {
+        self.root.join(id.dir()).exists()
+            || self
+                .head_tree()
+                .ok()
+                .flatten()
+                .is_some_and(|t| t.get_path(Path::new(&id.dir())).is_ok())
+    }
+
+    pub fn ticket_path(id: &TicketId) -> String {
+        format!("{}/ticket.md", id.dir())
+    }
+
+    pub fn read_ticket(&self, id: &TicketId) -> Result<Ticket, StoreError> {
+        let rel = Repo::ticket_path(id);
+        let text = std::fs::read_to_string(self.path(&rel))
+            .map_err(io_err(format!("cannot read {rel}")))?;
+        let ticket = Ticket::parse(&text).map_err(|e| bad_file(&rel, e))?;
+        if &ticket.id != id {
+            return Err(StoreError::BadFile {
+                line: ticket.doc.line_of("id").unwrap_or(1),
+                path: rel,
+                message: format!("field `id` says {} but the directory is {id}", ticket.id),
+            });
+        }
+        Ok(ticket)
+    }
+
+    /// The ticket's event files in time order (file names sort by time), each parsed.
+    pub fn read_events(&self, id: &TicketId) -> Result<Vec<EventFile>, StoreError> {
+        let dir = format!("{}/events", id.dir());
+        let mut names: Vec<String> = match std::fs::read_dir(self.path(&dir)) {
+            Ok(rd) => rd
+                .flatten()
+                .filter_map(|e| e.file_name().to_str().map(str::to_string))
+                .filter(|n| n.ends_with(".md") && !n.starts_with('.'))
+                .collect(),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Vec::new(),
+            Err(e) => return Err(io_err(format!("cannot read {dir}"))(e)),
+        };
+        names.sort();
+        Ok(names
+            .into_iter()
+            .map(|n| {
+                let rel = format!("{dir}/{n}");
+                let parsed = std::fs::read_to_string(self.path(&rel))
+                    .map_err(io_err(format!("cannot read {rel}")))
+                    .and_then(|text| Event::parse(&text).map_err(|e| bad_file(&rel, e)));
+                (rel, parsed)
+            })
+            .collect())
+    }
+
+    fn head_commit(&self) -> Result<Option<git2::Commit<'_>>, StoreError> {
+        match self.git.head() {
+            Ok(head) => Ok(Some(head.peel_to_commit()?)),
+            Err(e) if matches!(e.code(), ErrorCode::UnbornBranch | ErrorCode::NotFound) => Ok(None),
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    fn head_tree(&self) -> Result<Option<git2::Tree<'_>>, StoreError> {
+        Ok(match self.head_commit()? {
+            Some(c) => Some(c.tree()?),
+            None => None,
+        })
+    }
+
+    /// True when HEAD has at least one commit.
+    pub fn has_commits(&self) -> bool {
+        self.head_commit().ok().flatten().is_some()
+    }
+
+    fn blob_text(&self, tree: &git2::Tree<'_>, path: &str) -> Option<String> {
+        let entry = tree.get_path(Path::new(path)).ok()?;
+        let blob = self.git.find_blob(entry.id()).ok()?;
+        Some(String::from_utf8_lossy(blob.content()).into_owned())
+    }
+
+    /// Commits that changed the ticket's directory, newest first (at most `limit`).
+    pub fn history(
+        &self,
+        id: &TicketId,
+        limit: Option<usize>,
+    ) -> Result<Vec<Revision>, StoreError> {
+        let Some(_) = self.head_commit()? else {
+            return Ok(Vec::new());
+        };
+        let dir = id.dir();
+        let file = Repo::ticket_path(id);
+        let mut walk = self.git.revwalk()?;
+        walk.push_head()?;
+        walk.set_sorting(git2::Sort::TOPOLOGICAL | git2::Sort::TIME)?;
+        let dir_path = Path::new(&dir);
+        let mut out = Vec::new();
+        for oid in walk {
+            let commit = self.git.find_commit(oid?)?;
+            let tree = commit.tree()?;
+            let mine = tree.get_path(dir_path).ok().map(|e| e.id());
+            let parents: Vec<git2::Tree<'_>> =
+                commit.parents().filter_map(|p| p.tree().ok()).collect();
+            let parent_ids: Vec<Option<Oid>> = parents
+                .iter()
+                .map(|t| t.get_path(dir_path).ok().map(|e| e.id()))
+                .collect();
+            let touched = if parent_ids.is_empty() {
+                mine.is_some()
+            } else {
+                parent_ids.iter().all(|p| *p != mine)
+            };
+            if !touched {
+                continue;
+            }
+            let before_tree = parents.first();
+            let added = self.added_paths(before_tree, &tree, &dir)?;
+            let author = commit.author();
+            out.push(Revision {
+                commit: commit.id().to_string(),
+                author: author.name().unwrap_or("").to_string(),
+                email: author.email().unwrap_or("").to_string(),
+                time: Utc
+                    .timestamp_opt(author.when().seconds(), 0)
+                    .single()
+                    .unwrap_or_default(),
+                summary: commit.summary().unwrap_or("").to_string(),
+                before: before_tree.and_then(|t| self.blob_text(t, &file)),
+                after: self.blob_text(&tree, &file),
+                added,
+            });
+            if limit.is_some_and(|l| out.len() >= l) {
+                break;
+            }
+        }
+        Ok(out)
+    }
+
+    fn added_paths(
+        &self,
+        before: Option<&git2::Tree<'_>>,
+        after: &git2::Tree<'_>,
+        dir: &str,
+    ) -> Result<Vec<String>, StoreError> {
+        let mut opts = git2::DiffOptions::new();
+        opts.pathspec(dir);
+        let diff = self
+            .git
+            .diff_tree_to_tree(before, Some(after), Some(&mut opts))?;
+        Ok(diff
+            .deltas()
+            .filter(|d| d.status() == git2::Delta::Added)
+            .filter_map(|d| {
+                d.new_file()
+                    .path()
+                    .and_then(|p| p.to_str())
+                    .map(str::to_string)
+            })
+            .collect())
+    }
+
+    // ----- writing -----
+
+    /// Make one commit with `changes` on the current branch, then bring the work tree and
+    /// index up to date for those paths. Call with the lock held.
+    pub fn commit(
+        &self,
+        _lock: &Lock,
+        changes: &ChangeSet,
+        message: &str,
+        author: &Identity,
+        now: DateTime<Utc>,
+    ) -> Result<String, StoreError> {
+        let head = self.git.find_reference("HEAD")?;
+        let branch = head
+            .symbolic_target()
+            .ok_or(StoreError::Detached)?
+            .to_string();
+        let parent = match self.git.refname_to_id(&branch) {
+            Ok(oid) => Some(self.git.find_commit(oid)?),
+            Err(e) if e.code() == ErrorCode::NotFound => None,
+            Err(e) => return Err(e.into()),
+        };
+        let base = match &parent {
+            Some(c) => c.tree()?,
+            None => {
+                let empty = self.git.treebuilder(None)?.write()?;
+                self.git.find_tree(empty)?
+            }
+        };
+        let mut update = git2::build::TreeUpdateBuilder::new();
+        for (path, bytes) in &changes.writes {
+            let oid = self.git.blob(bytes)?;
+            update.upsert(path.as_str(), oid, FileMode::Blob);
+        }
+        for path in &changes.removes {
+            update.remove(path.as_str());
+        }
+        let tree_oid = update.create_updated(&self.git, &base)?;
+        let tree = self.git.find_tree(tree_oid)?;
+        let when = Time::new(now.timestamp(), 0);
+        let sig = Signature::new(&author.name, &author.email, &when)?;
+        let parents: Vec<&git2::Commit<'_>> = parent.iter().collect();
+        let oid = self
+            .git
+            .commit(None, &sig, &sig, message, &tree, &parents)?;
+        let log = format!("tiketti: {message}");
+        let moved = match &parent {
+            Some(p) => self
+                .git
+                .reference_matching(&branch, oid, true, p.id(), &log),
+            None => self.git.reference(&branch, oid, false, &log),
+        };
+        match moved {
+            Ok(_) => {}
+            Err(e) if matches!(e.code(), ErrorCode::Modified | ErrorCode::Exists) => {
+                return Err(StoreError::Raced);
+            }
+            Err(e) => return Err(e.into()),
+        }
+        self.update_worktree(changes)?;
+        Ok(oid.to_string())
+    }
+
+    fn update_worktree(&self, changes: &ChangeSet) -> Result<(), StoreError> {
+        let mut index = self.git.index()?;
+        for (path, bytes) in &changes.writes {
+            let full = self.path(path);
+            fsutil::write_atomic(&full, bytes).map_err(io_err(format!(
+                "committed, but could not write {path} (run `git checkout -- {path}`)"
+            )))?;
+            index.add_path(Path::new(path))?;
+        }
+        for path in &changes.removes {
+            let full = self.path(path);
+            match std::fs::remove_file(&full) {
+                Ok(()) => {}
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                Err(e) => return Err(io_err(format!("committed, but could not remove {path}"))(e)),
+            }
+            let _ = index.remove_path(Path::new(path));
+            // Drop directories the removal emptied, up to the root.
+            let mut dir = full.parent();
+            while let Some(d) = dir {
+                if d == self.root || std::fs::remove_dir(d).is_err() {
+                    break;
+                }
+                dir = d.parent();
+            }
+        }
+        index.write()?;
+        Ok(())
+    }
+
+    /// Every blob path in HEAD under `prefix` (used by `check` to compare with the work tree).
+    pub fn head_paths(&self, prefix: &str) -> Result<Vec<String>, StoreError> {
+        let Some(tree) = self.head_tree()? else {
+            return Ok(Vec::new());
+        };
+        let mut out = Vec::new();
+        tree.walk(git2::TreeWalkMode::PreOrder, |dir, entry| {
+            if entry.kind() == Some(ObjectType::Blob) {
+                let path = format!("{dir}{}", entry.name().unwrap_or(""));
+                if path.starts_with(prefix) {
+                    out.push(path);
+                }
+            }
+            git2::TreeWalkResult::Ok
+        })?;
+        Ok(out)
+    }
+}
+
+fn absolute(p: &Path) -> Result<PathBuf, StoreError> {
+    std::path::absolute(p).map_err(io_err(format!("cannot resolve {}", p.display())))
+}
+
+fn bad_file(path: &str, e: CodecError) -> StoreError {
+    StoreError::BadFile {
+        path: path.to_string(),
+        line: e.line,
+        message: e.message,
+    }
+}
