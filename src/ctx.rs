@@ -5,6 +5,7 @@
 use std::cell::RefCell;
 use std::io::IsTerminal;
 use std::path::PathBuf;
+use std::time::Duration;
 
 use anyhow::Context as _;
 use chrono::{DateTime, Utc};
@@ -12,7 +13,7 @@ use rand::{Rng, SeedableRng, rngs::StdRng};
 
 use crate::config::Config;
 use crate::error::UserError;
-use crate::store::{Identity, Repo};
+use crate::store::{Identity, LOCK_TIMEOUT, Repo};
 use crate::ticket::{TicketId, parse_time};
 
 pub struct Ctx {
@@ -22,6 +23,8 @@ pub struct Ctx {
     rng: RefCell<StdRng>,
     pub stdin_is_tty: bool,
     pub stdout_is_tty: bool,
+    /// How long a writer waits for the per-clone lock (`TIKETTI_LOCK_TIMEOUT`, seconds).
+    pub lock_timeout: Duration,
 }
 
 /// The agent acting: the id tickets record, and the identity commits carry.
@@ -47,7 +50,21 @@ impl Ctx {
             ),
             _ => StdRng::from_entropy(),
         };
+        let lock_timeout = match std::env::var("TIKETTI_LOCK_TIMEOUT") {
+            Ok(s) if !s.is_empty() => s
+                .parse::<f64>()
+                .ok()
+                .filter(|v| v.is_finite() && *v >= 0.0)
+                .map(Duration::from_secs_f64)
+                .ok_or_else(|| {
+                    UserError::new(format!(
+                        "TIKETTI_LOCK_TIMEOUT={s:?} is not a number of seconds"
+                    ))
+                })?,
+            _ => LOCK_TIMEOUT,
+        };
         Ok(Ctx {
+            lock_timeout,
             repo_arg,
             now,
             actor_env: std::env::var("TIKETTI_ACTOR")

@@ -8,7 +8,7 @@ use anyhow::Context as _;
 use crate::config::{self, Config};
 use crate::ctx::Ctx;
 use crate::error::UserError;
-use crate::store::{ChangeSet, LOCK_TIMEOUT, Repo};
+use crate::store::{ChangeSet, Repo};
 
 /// Create a helpdesk in DIR (default: the current directory).
 ///
@@ -57,7 +57,7 @@ pub fn run(ctx: &Ctx, args: InitArgs) -> anyhow::Result<()> {
     Config::parse(&text)?;
     let created_dir = !dir.exists();
     let (repo, fresh) = Repo::init_git(&dir)?;
-    let lock = repo.lock(LOCK_TIMEOUT)?;
+    let lock = repo.lock(ctx.lock_timeout)?;
     let mut changes = ChangeSet::default();
     changes.write(config::FILE_NAME, text);
     let attributes = repo.path(".gitattributes");

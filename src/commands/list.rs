@@ -1,6 +1,7 @@
 //! `tiketti list`: tickets filtered, sorted and printed as a table, JSON, CSV or IDs.
 //! `tiketti list --assignee me --open` is an agent's work queue.
 
+use std::cmp::Ordering;
 use std::io::Write;
 
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
@@ -51,7 +52,8 @@ pub struct ListArgs {
     /// Only tickets created at or after DATE (2026-11-01 or an RFC 3339 time)
     #[arg(long, value_name = "DATE")]
     pub created_since: Option<String>,
-    /// created, due, priority, status, subject, assignee or id; prefix - to reverse
+    /// created, due, priority (low to high), status, subject, assignee or id; prefix - to
+    /// reverse (-priority: most urgent first)
     #[arg(long, default_value = "created", allow_hyphen_values = true)]
     pub sort: String,
     /// At most N tickets
@@ -250,27 +252,36 @@ fn sort(tickets: &mut [Ticket], key: &str, config: &Config) -> anyhow::Result<()
             .unwrap_or(usize::MAX)
     };
     let statuses = config.status_names();
-    match key {
-        "created" => tickets.sort_by_key(|t| t.created),
-        "due" => tickets.sort_by_key(|t| (t.due.is_none(), t.due.map(|d| d.deadline()))),
-        // Most urgent first: priorities are listed from low to high in tiketti.yaml.
-        "priority" => tickets.sort_by_key(|t| {
-            std::cmp::Reverse(rank(&config.priorities, &t.priority).wrapping_add(1))
+    let status_rank = |t: &Ticket| rank(&statuses, &Some(t.status.clone()));
+    let priority_rank = |t: &Ticket| rank(&config.priorities, &t.priority).wrapping_add(1);
+    let by: Box<dyn Fn(&Ticket, &Ticket) -> Ordering> = match key {
+        "created" => Box::new(|a, b| a.created.cmp(&b.created)),
+        "due" => Box::new(|a, b| {
+            (a.due.is_none(), a.due.map(|d| d.deadline()))
+                .cmp(&(b.due.is_none(), b.due.map(|d| d.deadline())))
         }),
-        "status" => tickets.sort_by_key(|t| rank(&statuses, &Some(t.status.clone()))),
-        "subject" => tickets.sort_by_key(|t| t.subject.to_lowercase()),
-        "assignee" => tickets.sort_by_key(|t| (t.assignee.is_none(), t.assignee.clone())),
-        "id" => tickets.sort_by_key(|t| t.id.clone()),
+        // In tiketti.yaml order (low to high), so `-priority` is most urgent first; a
+        // ticket without a priority sorts lowest.
+        "priority" => Box::new(|a, b| priority_rank(a).cmp(&priority_rank(b))),
+        "status" => Box::new(|a, b| status_rank(a).cmp(&status_rank(b))),
+        "subject" => Box::new(|a, b| a.subject.to_lowercase().cmp(&b.subject.to_lowercase())),
+        "assignee" => Box::new(|a, b| {
+            (a.assignee.is_none(), &a.assignee).cmp(&(b.assignee.is_none(), &b.assignee))
+        }),
+        "id" => Box::new(|a, b| a.id.cmp(&b.id)),
         other => {
             return Err(UserError::new(format!("cannot sort by {other:?}"))
                 .hint("sort by created, due, priority, status, subject, assignee or id; prefix - to reverse")
                 .code(crate::error::exit::USAGE)
                 .into());
         }
-    }
-    if reverse {
-        tickets.reverse();
-    }
+    };
+    // Ties keep queue order (oldest first) whichever way the key runs.
+    tickets.sort_by(|a, b| {
+        let o = by(a, b);
+        let o = if reverse { o.reverse() } else { o };
+        o.then(a.created.cmp(&b.created)).then(a.id.cmp(&b.id))
+    });
     Ok(())
 }
 

@@ -21,7 +21,7 @@ use std::io::Write;
 use crate::config::Config;
 use crate::ctx::{Actor, Ctx};
 use crate::error::UserError;
-use crate::store::{ChangeSet, LOCK_TIMEOUT, Lock, Repo};
+use crate::store::{ChangeSet, Lock, Repo};
 use crate::ticket::{Contact, Ticket, TicketId};
 
 /// A reading session: the helpdesk and its valid config.
@@ -43,7 +43,7 @@ pub struct Session {
 impl Session {
     pub fn begin(ctx: &Ctx) -> anyhow::Result<Session> {
         let repo = ctx.repo()?;
-        let lock = repo.lock(LOCK_TIMEOUT)?;
+        let lock = repo.lock(ctx.lock_timeout)?;
         // Read the config under the lock: it is what this command's checks rely on.
         let config = repo.config()?;
         let actor = ctx.actor(&repo, &config)?;
@@ -58,7 +58,7 @@ impl Session {
     /// A session that does not require tiketti.yaml to be valid: for commands that repair it.
     pub fn begin_unchecked(ctx: &Ctx) -> anyhow::Result<Session> {
         let repo = ctx.repo()?;
-        let lock = repo.lock(LOCK_TIMEOUT)?;
+        let lock = repo.lock(ctx.lock_timeout)?;
         let config = repo.config().unwrap_or_else(|_| {
             Config::parse(crate::config::DEFAULT_TEXT).expect("the default config is valid")
         });

@@ -69,15 +69,25 @@ pub fn parse_due(s: &str, now: DateTime<Utc>) -> anyhow::Result<Due> {
     }
     let digits = s.trim_start_matches('+');
     let (n, unit) = digits.split_at(digits.find(|c: char| !c.is_ascii_digit()).ok_or_else(bad)?);
-    let n: i64 = n.parse().map_err(|_| bad())?;
-    let at = match unit {
-        "m" | "min" => now + Duration::minutes(n),
-        "h" => now + Duration::hours(n),
-        "d" => return Ok(Due::Day(today + Days::new(n as u64))),
-        "w" => return Ok(Due::Day(today + Days::new(7 * n as u64))),
+    let n: u64 = n.parse().map_err(|_| bad())?;
+    // Checked arithmetic: `--due 99999999999d` is a typo to report, not a panic.
+    let after = |d: Option<Duration>| d.and_then(|d| now.checked_add_signed(d)).map(Due::At);
+    let days = |d: Option<u64>| {
+        d.and_then(|d| today.checked_add_days(Days::new(d)))
+            .map(Due::Day)
+    };
+    let due = match unit {
+        "m" | "min" => after(i64::try_from(n).ok().and_then(Duration::try_minutes)),
+        "h" => after(i64::try_from(n).ok().and_then(Duration::try_hours)),
+        "d" => days(Some(n)),
+        "w" => days(n.checked_mul(7)),
         _ => return Err(bad().into()),
     };
-    Ok(Due::At(at))
+    due.ok_or_else(|| {
+        UserError::new(format!("due date {s:?} is too far in the future"))
+            .hint("write a date like 2026-11-30")
+            .into()
+    })
 }
 
 /// Split `key=value`.
@@ -92,6 +102,11 @@ pub fn run(ctx: &Ctx, args: NewArgs) -> anyhow::Result<()> {
     let subject = args.subject.trim().to_string();
     if subject.is_empty() {
         return Err(UserError::new("the subject is empty").into());
+    }
+    if subject.contains(['\n', '\r']) {
+        return Err(UserError::new("the subject must be one line")
+            .hint("put the details in the text (-m, -F)")
+            .into());
     }
     let requester = match &args.requester {
         Some(r) => Some(
@@ -201,5 +216,7 @@ mod tests {
         );
         assert!(parse_due("soonish", now).is_err());
         assert!(parse_due("3y", now).is_err());
+        assert!(parse_due("99999999999d", now).is_err());
+        assert!(parse_due("99999999999999h", now).is_err());
     }
 }

@@ -40,18 +40,28 @@ fn apply(
     ticket: &mut Ticket,
     change: &str,
 ) -> anyhow::Result<String> {
+    let tag_of = |tag: &str| -> anyhow::Result<String> {
+        match tag.trim() {
+            "" => Err(UserError::new(format!("{change:?} names no tag"))
+                .hint("write +TAG or -TAG, or `tags=` to remove every tag")
+                .into()),
+            t => Ok(t.to_string()),
+        }
+    };
     if let Some(tag) = change.strip_prefix('+') {
+        let tag = tag_of(tag)?;
         let mut tags = ticket.tags.clone();
-        if !tags.iter().any(|t| t == tag) {
-            tags.push(tag.to_string());
+        if !tags.iter().any(|t| *t == tag) {
+            tags.push(tag.clone());
         }
         ticket.set_list("tags", tags)?;
-        return Ok(change.to_string());
+        return Ok(format!("+{tag}"));
     }
     if let Some(tag) = change.strip_prefix('-') {
-        let tags = ticket.tags.iter().filter(|t| *t != tag).cloned().collect();
+        let tag = tag_of(tag)?;
+        let tags = ticket.tags.iter().filter(|t| **t != tag).cloned().collect();
         ticket.set_list("tags", tags)?;
-        return Ok(change.to_string());
+        return Ok(format!("-{tag}"));
     }
     let (key, value) = split_assignment(change)
         .map_err(|_| UserError::new(format!("{change:?} is not key=value, +tag or -tag")))?;
@@ -60,6 +70,9 @@ fn apply(
     match key.as_str() {
         "subject" if value.is_empty() => {
             return Err(UserError::new("the subject cannot be empty").into());
+        }
+        "subject" if value.contains(['\n', '\r']) => {
+            return Err(UserError::new("the subject must be one line").into());
         }
         "subject" => ticket.set_str("subject", Some(&value))?,
         "priority" => {
@@ -89,12 +102,12 @@ fn apply(
             ticket.set_str("requester", Some(&c.to_text()))?;
         }
         "tags" => {
-            let tags = value
-                .split(',')
-                .map(str::trim)
-                .filter(|t| !t.is_empty())
-                .map(String::from)
-                .collect();
+            let mut tags: Vec<String> = Vec::new();
+            for t in value.split(',').map(str::trim) {
+                if !t.is_empty() && !tags.iter().any(|x| x == t) {
+                    tags.push(t.to_string());
+                }
+            }
             ticket.set_list("tags", tags)?;
         }
         "cc" => {

@@ -13,8 +13,8 @@ pub struct Lock {
 
 #[derive(Debug, thiserror::Error)]
 pub enum LockError {
-    #[error("another tiketti process has held {path} for {secs} s")]
-    Timeout { path: String, secs: u64 },
+    #[error("another tiketti process has held {path} for {secs:.1} s")]
+    Timeout { path: String, secs: f64 },
     #[error("cannot open the lock file {path}: {source}")]
     Io {
         path: String,
@@ -48,7 +48,7 @@ pub fn acquire(path: &Path, timeout: Duration) -> Result<Lock, LockError> {
             Err(TryLockError::WouldBlock) => {
                 return Err(LockError::Timeout {
                     path: path.display().to_string(),
-                    secs: timeout.as_secs(),
+                    secs: timeout.as_secs_f64(),
                 });
             }
             Err(TryLockError::Error(e)) => return Err(io(e)),

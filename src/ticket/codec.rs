@@ -65,6 +65,27 @@ fn key_text(line: &str) -> &str {
     line.trim_end()
 }
 
+/// The YAML parser often reports an error on the line after the mistake (an unclosed
+/// `[` is noticed at the next key). Parsing the entries one by one finds the entry that
+/// is wrong on its own, and the error is placed within it.
+fn locate_error(entries: &[Entry], whole: yaml::YamlError) -> CodecError {
+    for e in entries.iter().filter(|e| e.key.is_some()) {
+        if let Err(err) = yaml::from_str::<Value>(&e.raw) {
+            let last = e.raw.lines().count().max(1);
+            let within = err.line.unwrap_or(1).clamp(1, last);
+            return CodecError {
+                line: e.line + within - 1,
+                message: err.message,
+            };
+        }
+    }
+    CodecError {
+        // +1 for the opening `---` line.
+        line: whole.line.map_or(1, |l| l + 1),
+        message: whole.message,
+    }
+}
+
 impl Document {
     /// A new document with empty front matter.
     pub fn new(body: &str) -> Document {
@@ -128,10 +149,7 @@ impl Document {
         let mapping: Value = if fm_text.trim().is_empty() {
             Value::Mapping(Default::default())
         } else {
-            yaml::from_str(&fm_text).map_err(|e| CodecError {
-                line: e.line.map_or(1, |l| l + 1),
-                message: e.message,
-            })?
+            yaml::from_str(&fm_text).map_err(|e| locate_error(&entries, e))?
         };
         let Value::Mapping(mut mapping) = mapping else {
             return Err(CodecError {
@@ -488,8 +506,9 @@ mod tests {
         assert_eq!(err.line, 1);
         let err = Document::parse("---\nid: X\n").unwrap_err();
         assert!(err.message.contains("not closed"));
-        let err = Document::parse("---\nid: X\nsubject: [unclosed\n---\n").unwrap_err();
-        assert!(err.line >= 3, "{err}");
+        let err =
+            Document::parse("---\nid: X\nsubject: [unclosed\nstatus: new\n---\n").unwrap_err();
+        assert_eq!(err.line, 3, "{err}");
         let err = Document::parse("---\nid: X\nid: Y\n---\n").unwrap_err();
         assert!(err.message.contains("duplicate"), "{err}");
     }

@@ -170,6 +170,13 @@ impl Contact {
         if s.contains('<') || s.contains('>') {
             return Err("write it as `Name <email>`".into());
         }
+        // A social-media handle (`@kahvila_helmi`) is a name, not a broken address.
+        if s.starts_with('@') && !s[1..].contains('@') {
+            return Ok(Contact {
+                name: Some(s.to_string()),
+                email: None,
+            });
+        }
         if s.contains('@') {
             if !looks_like_email(s) {
                 return Err(format!("{s:?} is not an e-mail address"));
@@ -504,6 +511,11 @@ mod tests {
             "bo@example.com"
         );
         assert_eq!(Contact::parse("Matti").unwrap().to_text(), "Matti");
+        let handle = Contact::parse("@kahvila_helmi").unwrap();
+        assert_eq!(
+            (handle.name.as_deref(), handle.email),
+            (Some("@kahvila_helmi"), None)
+        );
         assert!(Contact::parse("Anna <not an address>").is_err());
         assert!(Contact::parse("a@b@c").is_err());
         assert!(Contact::parse("  ").is_err());
