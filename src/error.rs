@@ -110,6 +110,9 @@ fn classify(err: &anyhow::Error) -> (i32, Option<String>, Vec<String>) {
                 ),
                 StoreError::Ambiguous { .. } => Some("type more characters of the ID".into()),
                 StoreError::NoTicket(_) => Some("`tiketti list` shows the tickets".into()),
+                StoreError::BadId(_) => Some(
+                    "a ticket ID is 8 characters like 7KQ3F9XM; any unique prefix of 4 or more works".into(),
+                ),
                 StoreError::Lock(LockError::Timeout { .. }) => {
                     return (
                         exit::BUSY,

@@ -10,7 +10,7 @@ use crate::commands::validate;
 use crate::config::{self, Config};
 use crate::ctx::Ctx;
 use crate::error::UserError;
-use crate::render::{self, Format};
+use crate::render::{self, ViewFormat};
 use crate::store::Repo;
 use crate::ticket::id::is_canonical_ticket_id;
 use crate::ticket::{Event, Ticket, TicketId};
@@ -22,7 +22,7 @@ use crate::ticket::{Event, Ticket, TicketId};
 pub struct CheckArgs {
     /// table (FILE:LINE: MESSAGE lines) or json
     #[arg(long, value_enum, default_value = "table")]
-    pub format: Format,
+    pub format: ViewFormat,
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq, Eq, PartialOrd, Ord)]
@@ -312,7 +312,7 @@ pub fn run(ctx: &Ctx, args: CheckArgs) -> anyhow::Result<()> {
     let repo = ctx.repo()?;
     let findings = check_repo(&repo)?;
     let mut out = std::io::stdout().lock();
-    if args.format == Format::Json {
+    if args.format == ViewFormat::Json {
         render::json(&mut out, "problems", &findings)?;
     } else {
         for p in &findings {

@@ -158,9 +158,6 @@ fn resolve(
     config: &Config,
     a: &ListArgs,
 ) -> anyhow::Result<Filter> {
-    for s in &a.status {
-        config.known_status(s).map_err(UserError::from)?;
-    }
     let assignee = match a.assignee.as_deref() {
         None => None,
         Some("none") => Some(None),
@@ -241,6 +238,9 @@ impl Filter {
     }
 }
 
+/// How two tickets compare under one sort key.
+type Compare<'a> = Box<dyn Fn(&Ticket, &Ticket) -> Ordering + 'a>;
+
 fn sort(tickets: &mut [Ticket], key: &str, config: &Config) -> anyhow::Result<()> {
     let (reverse, key) = match key.strip_prefix('-') {
         Some(k) => (true, k),
@@ -254,7 +254,7 @@ fn sort(tickets: &mut [Ticket], key: &str, config: &Config) -> anyhow::Result<()
     let statuses = config.status_names();
     let status_rank = |t: &Ticket| rank(&statuses, &Some(t.status.clone()));
     let priority_rank = |t: &Ticket| rank(&config.priorities, &t.priority).wrapping_add(1);
-    let by: Box<dyn Fn(&Ticket, &Ticket) -> Ordering> = match key {
+    let by: Compare<'_> = match key {
         "created" => Box::new(|a, b| a.created.cmp(&b.created)),
         "due" => Box::new(|a, b| {
             (a.due.is_none(), a.due.map(|d| d.deadline()))
@@ -289,14 +289,25 @@ pub fn run(ctx: &Ctx, args: ListArgs) -> anyhow::Result<()> {
     let (repo, config) = open(ctx)?;
     let filter = resolve(ctx, &repo, &config, &args)?;
     let mut tickets = Vec::new();
+    let mut seen_statuses = std::collections::HashSet::new();
     for loaded in repo.read_all()? {
         match loaded {
             Ok(t) => {
+                if !filter.statuses.is_empty() {
+                    seen_statuses.insert(t.status.clone());
+                }
                 if filter.matches(&t, &config, ctx.now) {
                     tickets.push(t);
                 }
             }
             Err(e) => eprintln!("warning: {e}"),
+        }
+    }
+    // A status not in tiketti.yaml is a typo unless some ticket really has it (a status
+    // written by hand or removed from the config must stay findable).
+    for s in &filter.statuses {
+        if !seen_statuses.contains(s) {
+            config.known_status(s).map_err(UserError::from)?;
         }
     }
     sort(&mut tickets, &args.sort, &config)?;

@@ -7,7 +7,7 @@ use serde::Serialize;
 
 use crate::commands::open;
 use crate::ctx::Ctx;
-use crate::render::{self, Format};
+use crate::render::{self, ViewFormat};
 use crate::ticket::codec::Document;
 use crate::ticket::format_time;
 
@@ -18,7 +18,7 @@ pub struct LogArgs {
     pub id: String,
     /// table (for people) or json
     #[arg(long, value_enum, default_value = "table")]
-    pub format: Format,
+    pub format: ViewFormat,
     /// At most N entries
     #[arg(long, value_name = "N")]
     pub limit: Option<usize>,
@@ -100,7 +100,7 @@ pub fn run(ctx: &Ctx, args: LogArgs) -> anyhow::Result<()> {
         })
         .collect();
     let mut out = std::io::stdout().lock();
-    if args.format == Format::Json {
+    if args.format == ViewFormat::Json {
         render::json(&mut out, "log", &entries)?;
         return Ok(());
     }

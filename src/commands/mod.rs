@@ -219,7 +219,19 @@ pub fn ensure_valid(config: &Config, t: &Ticket) -> anyhow::Result<()> {
 pub fn resolve_agent(config: &Config, actor: &Actor, who: &str) -> anyhow::Result<Option<String>> {
     match who {
         "none" | "" => Ok(None),
-        "me" => Ok(Some(actor.id.clone())),
+        "me" => Ok(Some(
+            config
+                .known_agent(&actor.id)
+                .map_err(|e| {
+                    UserError::new(format!(
+                        "you ({}) are not an agent in tiketti.yaml",
+                        actor.id
+                    ))
+                    .hint(e.hint())
+                })?
+                .id
+                .clone(),
+        )),
         _ => Ok(Some(
             config.known_agent(who).map_err(UserError::from)?.id.clone(),
         )),

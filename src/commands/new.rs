@@ -156,7 +156,9 @@ pub fn run(ctx: &Ctx, args: NewArgs) -> anyhow::Result<()> {
     };
     let priority = args.priority.clone().or(config.defaults.priority.clone());
 
-    let mut doc = Document::new(&tidy(&text));
+    // The front matter is written with `\n`; a CRLF body (a file from Windows) would make
+    // the file mixed, and later edits would write `\r\n` lines into the front matter.
+    let mut doc = Document::new(&tidy(&text.replace("\r\n", "\n")));
     let mut put = |key: &str, value: Option<String>| {
         if let Some(v) = value.filter(|v| !v.is_empty()) {
             doc.set(key, FmValue::Str(v), TICKET_KEYS);

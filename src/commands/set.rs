@@ -51,7 +51,7 @@ fn apply(
     if let Some(tag) = change.strip_prefix('+') {
         let tag = tag_of(tag)?;
         let mut tags = ticket.tags.clone();
-        if !tags.iter().any(|t| *t == tag) {
+        if !tags.contains(&tag) {
             tags.push(tag.clone());
         }
         ticket.set_list("tags", tags)?;
@@ -112,14 +112,11 @@ fn apply(
         }
         "cc" => {
             let mut cc = ticket.cc.clone();
+            let same = |a: &str, b: &Contact| Contact::parse(a).is_ok_and(|a| a.same_person(b));
             if let Some(gone) = value.strip_prefix('-') {
-                let gone = gone.trim().to_lowercase();
-                cc.retain(|c| {
-                    let parsed = Contact::parse(c).ok();
-                    c.to_lowercase() != gone
-                        && parsed.and_then(|p| p.email).map(|e| e.to_lowercase())
-                            != Some(gone.clone())
-                });
+                let gone = Contact::parse(gone)
+                    .map_err(|why| UserError::new(format!("cc {gone:?}: {why}")))?;
+                cc.retain(|c| !same(c, &gone));
             } else if value.is_empty() {
                 cc.clear();
             } else {
@@ -127,7 +124,7 @@ fn apply(
                 let c = Contact::parse(add)
                     .map_err(|why| UserError::new(format!("cc {add:?}: {why}")))?;
                 if value.starts_with('+') {
-                    if !cc.contains(&c.to_text()) {
+                    if !cc.iter().any(|x| same(x, &c)) {
                         cc.push(c.to_text());
                     }
                 } else {

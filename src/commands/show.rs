@@ -9,7 +9,7 @@ use crate::commands::list::TicketView;
 use crate::commands::open;
 use crate::config::Config;
 use crate::ctx::Ctx;
-use crate::render::{self, Format};
+use crate::render::{self, ViewFormat};
 use crate::store::Repo;
 use crate::ticket::{Ticket, TicketId, format_time};
 
@@ -21,7 +21,7 @@ pub struct ShowArgs {
     pub id: String,
     /// table (for people) or json
     #[arg(long, value_enum, default_value = "table")]
-    pub format: Format,
+    pub format: ViewFormat,
     /// How many history entries to show
     #[arg(long, default_value_t = 5, value_name = "N")]
     pub history: usize,
@@ -146,7 +146,7 @@ pub fn run(ctx: &Ctx, args: ShowArgs) -> anyhow::Result<()> {
     };
     let mut out = std::io::stdout().lock();
     match args.format {
-        Format::Json => render::json(&mut out, "ticket", &view)?,
+        ViewFormat::Json => render::json(&mut out, "ticket", &view)?,
         _ => print_text(&mut out, &view, &config, ctx)?,
     }
     Ok(())

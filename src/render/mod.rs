@@ -18,6 +18,13 @@ pub enum Format {
     Ids,
 }
 
+/// For commands that print one document: text for people, or JSON.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ViewFormat {
+    Table,
+    Json,
+}
+
 /// A table with a header row; columns shrink to the terminal when one is attached.
 pub fn table(header: &[&str], rows: Vec<Vec<String>>, terminal: bool) -> String {
     let mut t = Table::new();

@@ -33,6 +33,8 @@ pub enum StoreError {
     NotGit(PathBuf),
     #[error("no ticket matches {0}")]
     NoTicket(String),
+    #[error("{0}")]
+    BadId(String),
     #[error("ticket prefix {prefix} is ambiguous: {}", .candidates.join(", "))]
     Ambiguous {
         prefix: String,
@@ -259,8 +261,7 @@ impl Repo {
 
     /// Resolve a full ID or a unique prefix of 4 or more characters.
     pub fn resolve(&self, input: &str) -> Result<TicketId, StoreError> {
-        let prefix =
-            id::normalize_prefix(input).map_err(|e| StoreError::NoTicket(e.to_string()))?;
+        let prefix = id::normalize_prefix(input).map_err(|e| StoreError::BadId(e.to_string()))?;
         let shard_dir = self.root.join("tickets").join(&prefix[..2]);
         let mut found: Vec<String> = std::fs::read_dir(&shard_dir)
             .into_iter()
@@ -273,7 +274,7 @@ impl Repo {
         found.sort();
         match found.len() {
             0 => Err(StoreError::NoTicket(input.to_string())),
-            1 => Ok(TicketId::parse(&found[0]).map_err(|e| StoreError::NoTicket(e.to_string()))?),
+            1 => Ok(TicketId::parse(&found[0]).map_err(|e| StoreError::BadId(e.to_string()))?),
             _ => Err(StoreError::Ambiguous {
                 prefix: prefix.clone(),
                 candidates: found,
@@ -367,9 +368,9 @@ impl Repo {
         id: &TicketId,
         limit: Option<usize>,
     ) -> Result<Vec<Revision>, StoreError> {
-        let Some(_) = self.head_commit()? else {
+        if limit == Some(0) || self.head_commit()?.is_none() {
             return Ok(Vec::new());
-        };
+        }
         let dir = id.dir();
         let file = Repo::ticket_path(id);
         let mut walk = self.git.revwalk()?;

@@ -99,7 +99,14 @@ impl Document {
     }
 
     pub fn parse(text: &str) -> Result<Document, CodecError> {
-        let newline = if text.contains("\r\n") { "\r\n" } else { "\n" };
+        // The front matter's own line ending, from the opening `---` line; a CRLF in the
+        // body must not change how new front-matter lines are written.
+        let first_line_end = text.find('\n').map(|i| &text[..=i]).unwrap_or("");
+        let newline = if first_line_end.ends_with("\r\n") {
+            "\r\n"
+        } else {
+            "\n"
+        };
         let mut lines = text.split_inclusive('\n');
         let first = lines.next().unwrap_or("");
         if first.trim_start_matches('\u{feff}').trim_end() != "---" {
@@ -453,6 +460,19 @@ mod tests {
             "{}",
             doc.render()
         );
+    }
+
+    #[test]
+    fn a_crlf_body_does_not_make_front_matter_crlf() {
+        let mut doc = Document::parse("---\nid: A\n---\nbody\r\nline\r\n").unwrap();
+        doc.set("status", FmValue::Str("new".into()), &[]);
+        assert_eq!(
+            doc.render(),
+            "---\nid: A\nstatus: new\n---\nbody\r\nline\r\n"
+        );
+        let mut doc = Document::parse("---\r\nid: A\r\n---\r\n").unwrap();
+        doc.set("status", FmValue::Str("new".into()), &[]);
+        assert_eq!(doc.render(), "---\r\nid: A\r\nstatus: new\r\n---\r\n");
     }
 
     #[test]

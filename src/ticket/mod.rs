@@ -192,6 +192,16 @@ impl Contact {
         })
     }
 
+    /// True when both name the same person: the same address (case-insensitive), or for
+    /// contacts without one, the same text.
+    pub fn same_person(&self, other: &Contact) -> bool {
+        match (&self.email, &other.email) {
+            (Some(a), Some(b)) => a.eq_ignore_ascii_case(b),
+            (None, None) => self.to_text().eq_ignore_ascii_case(&other.to_text()),
+            _ => false,
+        }
+    }
+
     /// The canonical text: `Name <email>`, `email` or `Name`.
     pub fn to_text(&self) -> String {
         match (&self.name, &self.email) {
@@ -517,6 +527,9 @@ mod tests {
             (Some("@kahvila_helmi"), None)
         );
         assert!(Contact::parse("Anna <not an address>").is_err());
+        let bo = Contact::parse("Bo <BO@example.com>").unwrap();
+        assert!(bo.same_person(&Contact::parse("bo@example.com").unwrap()));
+        assert!(!bo.same_person(&Contact::parse("Bo").unwrap()));
         assert!(Contact::parse("a@b@c").is_err());
         assert!(Contact::parse("  ").is_err());
     }

@@ -1,0 +1,266 @@
+use builtin;
+use str;
+
+set edit:completion:arg-completer[tiketti] = {|@words|
+    fn spaces {|n|
+        builtin:repeat $n ' ' | str:join ''
+    }
+    fn cand {|text desc|
+        edit:complex-candidate $text &display=$text' '(spaces (- 14 (wcswidth $text)))$desc
+    }
+    var command = 'tiketti'
+    for word $words[1..-1] {
+        if (str:has-prefix $word '-') {
+            break
+        }
+        set command = $command';'$word
+    }
+    var completions = [
+        &'tiketti'= {
+            cand --repo 'The helpdesk directory (default: the nearest directory at or above the current one that holds tiketti.yaml)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand init 'Create a helpdesk in DIR (default: the current directory)'
+            cand new 'Open a new ticket and print its ID'
+            cand show 'Show a ticket: its fields, description, thread (notes, messages, contacts), links and recent history'
+            cand list 'List tickets, oldest first'
+            cand assign 'Give a ticket to an agent (and optionally a group), or take it off everyone''s queue'
+            cand status 'Move a ticket to another status (allowed moves are in tiketti.yaml `statuses[].to`)'
+            cand solve 'The ticket to move'
+            cand close 'The ticket to move'
+            cand reopen 'The ticket to move'
+            cand set 'Change fields: priority, due, category, subject, channel, requester, cc, tags and custom fields'
+            cand note 'Add an internal note to a ticket. Customers never see notes'
+            cand log 'Show who changed a ticket, what and when, newest first'
+            cand edit 'Edit a ticket''s file (front matter and description) in your editor'
+            cand config 'Read, change or validate tiketti.yaml'
+            cand check 'Check every file of the helpdesk and list each problem as FILE:LINE: MESSAGE'
+            cand completions 'Print a completion script for SHELL'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'tiketti;init'= {
+            cand --name 'The helpdesk''s name, as customers will see it'
+            cand --repo 'The helpdesk directory (default: the nearest directory at or above the current one that holds tiketti.yaml)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'tiketti;new'= {
+            cand -s 'One line that says what it is about'
+            cand --subject 'One line that says what it is about'
+            cand -r 'Who asked: "Name <email>", an e-mail address, or a name'
+            cand --requester 'Who asked: "Name <email>", an e-mail address, or a name'
+            cand --channel 'Where it came from: phone, chat, web, social, walk-in, email (tiketti.yaml `channels`)'
+            cand --category 'category'
+            cand --priority 'priority'
+            cand --due 'A date (2026-11-30), a time (2026-11-30T15:00:00Z), today, tomorrow, or from now: 4h, 3d, 2w'
+            cand --assignee 'An agent id, `me`, or `none`'
+            cand --group 'group'
+            cand --tag 'A tag; repeat for more'
+            cand --cc 'Another participant, "Name <email>"; repeat for more'
+            cand --field 'A custom field; repeat for more'
+            cand -m 'The text; repeat for more paragraphs'
+            cand --message 'The text; repeat for more paragraphs'
+            cand -F 'Read the text from FILE (`-` for standard input)'
+            cand --file 'Read the text from FILE (`-` for standard input)'
+            cand --repo 'The helpdesk directory (default: the nearest directory at or above the current one that holds tiketti.yaml)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'tiketti;show'= {
+            cand --format 'table (for people) or json'
+            cand --history 'How many history entries to show'
+            cand --repo 'The helpdesk directory (default: the nearest directory at or above the current one that holds tiketti.yaml)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'tiketti;list'= {
+            cand --status 'Only tickets in this status; repeat or separate with commas for several'
+            cand --assignee 'An agent id, `me`, or `none` for unassigned tickets'
+            cand --group 'group'
+            cand --category 'category'
+            cand --priority 'priority'
+            cand --tag 'Only tickets with this tag; repeat to require several'
+            cand --requester 'Only tickets whose requester''s name or address contains TEXT (case-insensitive)'
+            cand --channel 'channel'
+            cand --due-before 'Only tickets due before DATE (2026-11-30 or an RFC 3339 time)'
+            cand --created-since 'Only tickets created at or after DATE (2026-11-01 or an RFC 3339 time)'
+            cand --sort 'created, due, priority (low to high), status, subject, assignee or id; prefix - to reverse (-priority: most urgent first)'
+            cand --limit 'At most N tickets'
+            cand --format 'format'
+            cand --repo 'The helpdesk directory (default: the nearest directory at or above the current one that holds tiketti.yaml)'
+            cand --open 'Only open tickets: any status whose category is not solved or closed'
+            cand --overdue 'Only open tickets past their due date'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'tiketti;assign'= {
+            cand --group 'Also move it to this group (`none` clears the group)'
+            cand --repo 'The helpdesk directory (default: the nearest directory at or above the current one that holds tiketti.yaml)'
+            cand --me 'Assign it to yourself'
+            cand --none 'Assign it to nobody'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'tiketti;status'= {
+            cand --repo 'The helpdesk directory (default: the nearest directory at or above the current one that holds tiketti.yaml)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'tiketti;solve'= {
+            cand --repo 'The helpdesk directory (default: the nearest directory at or above the current one that holds tiketti.yaml)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'tiketti;close'= {
+            cand --repo 'The helpdesk directory (default: the nearest directory at or above the current one that holds tiketti.yaml)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'tiketti;reopen'= {
+            cand --repo 'The helpdesk directory (default: the nearest directory at or above the current one that holds tiketti.yaml)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'tiketti;set'= {
+            cand --repo 'The helpdesk directory (default: the nearest directory at or above the current one that holds tiketti.yaml)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'tiketti;note'= {
+            cand -m 'The text; repeat for more paragraphs'
+            cand --message 'The text; repeat for more paragraphs'
+            cand -F 'Read the text from FILE (`-` for standard input)'
+            cand --file 'Read the text from FILE (`-` for standard input)'
+            cand --attach 'Attach a file; repeat for more'
+            cand --repo 'The helpdesk directory (default: the nearest directory at or above the current one that holds tiketti.yaml)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'tiketti;log'= {
+            cand --format 'table (for people) or json'
+            cand --limit 'At most N entries'
+            cand --repo 'The helpdesk directory (default: the nearest directory at or above the current one that holds tiketti.yaml)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'tiketti;edit'= {
+            cand --repo 'The helpdesk directory (default: the nearest directory at or above the current one that holds tiketti.yaml)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'tiketti;config'= {
+            cand --repo 'The helpdesk directory (default: the nearest directory at or above the current one that holds tiketti.yaml)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand get 'Print a value by its dotted path (`mail.tag`, `statuses.0.name`), or the whole file'
+            cand set 'Set one value, keeping comments and order, then validate and commit'
+            cand check 'Validate tiketti.yaml and list every problem with its line'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'tiketti;config;get'= {
+            cand --repo 'The helpdesk directory (default: the nearest directory at or above the current one that holds tiketti.yaml)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'tiketti;config;set'= {
+            cand --repo 'The helpdesk directory (default: the nearest directory at or above the current one that holds tiketti.yaml)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'tiketti;config;check'= {
+            cand --repo 'The helpdesk directory (default: the nearest directory at or above the current one that holds tiketti.yaml)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'tiketti;config;help'= {
+            cand get 'Print a value by its dotted path (`mail.tag`, `statuses.0.name`), or the whole file'
+            cand set 'Set one value, keeping comments and order, then validate and commit'
+            cand check 'Validate tiketti.yaml and list every problem with its line'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'tiketti;config;help;get'= {
+        }
+        &'tiketti;config;help;set'= {
+        }
+        &'tiketti;config;help;check'= {
+        }
+        &'tiketti;config;help;help'= {
+        }
+        &'tiketti;check'= {
+            cand --format 'table (FILE:LINE: MESSAGE lines) or json'
+            cand --repo 'The helpdesk directory (default: the nearest directory at or above the current one that holds tiketti.yaml)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'tiketti;completions'= {
+            cand --repo 'The helpdesk directory (default: the nearest directory at or above the current one that holds tiketti.yaml)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'tiketti;help'= {
+            cand init 'Create a helpdesk in DIR (default: the current directory)'
+            cand new 'Open a new ticket and print its ID'
+            cand show 'Show a ticket: its fields, description, thread (notes, messages, contacts), links and recent history'
+            cand list 'List tickets, oldest first'
+            cand assign 'Give a ticket to an agent (and optionally a group), or take it off everyone''s queue'
+            cand status 'Move a ticket to another status (allowed moves are in tiketti.yaml `statuses[].to`)'
+            cand solve 'The ticket to move'
+            cand close 'The ticket to move'
+            cand reopen 'The ticket to move'
+            cand set 'Change fields: priority, due, category, subject, channel, requester, cc, tags and custom fields'
+            cand note 'Add an internal note to a ticket. Customers never see notes'
+            cand log 'Show who changed a ticket, what and when, newest first'
+            cand edit 'Edit a ticket''s file (front matter and description) in your editor'
+            cand config 'Read, change or validate tiketti.yaml'
+            cand check 'Check every file of the helpdesk and list each problem as FILE:LINE: MESSAGE'
+            cand completions 'Print a completion script for SHELL'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'tiketti;help;init'= {
+        }
+        &'tiketti;help;new'= {
+        }
+        &'tiketti;help;show'= {
+        }
+        &'tiketti;help;list'= {
+        }
+        &'tiketti;help;assign'= {
+        }
+        &'tiketti;help;status'= {
+        }
+        &'tiketti;help;solve'= {
+        }
+        &'tiketti;help;close'= {
+        }
+        &'tiketti;help;reopen'= {
+        }
+        &'tiketti;help;set'= {
+        }
+        &'tiketti;help;note'= {
+        }
+        &'tiketti;help;log'= {
+        }
+        &'tiketti;help;edit'= {
+        }
+        &'tiketti;help;config'= {
+            cand get 'Print a value by its dotted path (`mail.tag`, `statuses.0.name`), or the whole file'
+            cand set 'Set one value, keeping comments and order, then validate and commit'
+            cand check 'Validate tiketti.yaml and list every problem with its line'
+        }
+        &'tiketti;help;config;get'= {
+        }
+        &'tiketti;help;config;set'= {
+        }
+        &'tiketti;help;config;check'= {
+        }
+        &'tiketti;help;check'= {
+        }
+        &'tiketti;help;completions'= {
+        }
+        &'tiketti;help;help'= {
+        }
+    ]
+    $completions[$command]
+}

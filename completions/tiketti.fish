@@ -1,0 +1,158 @@
+# Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
+function __fish_tiketti_global_optspecs
+    string join \n repo= h/help V/version
+end
+
+function __fish_tiketti_needs_command
+    # Figure out if the current invocation already has a command.
+    set -l cmd (commandline -opc)
+    set -e cmd[1]
+    argparse -s (__fish_tiketti_global_optspecs) -- $cmd 2>/dev/null
+    or return
+    if set -q argv[1]
+        # Also print the command, so this can be used to figure out what it is.
+        echo $argv[1]
+        return 1
+    end
+    return 0
+end
+
+function __fish_tiketti_using_subcommand
+    set -l cmd (__fish_tiketti_needs_command)
+    test -z "$cmd"
+    and return 1
+    contains -- $cmd[1] $argv
+end
+
+complete -c tiketti -n "__fish_tiketti_needs_command" -l repo -d 'The helpdesk directory (default: the nearest directory at or above the current one that holds tiketti.yaml)' -r -F
+complete -c tiketti -n "__fish_tiketti_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c tiketti -n "__fish_tiketti_needs_command" -s V -l version -d 'Print version'
+complete -c tiketti -n "__fish_tiketti_needs_command" -f -a "init" -d 'Create a helpdesk in DIR (default: the current directory)'
+complete -c tiketti -n "__fish_tiketti_needs_command" -f -a "new" -d 'Open a new ticket and print its ID'
+complete -c tiketti -n "__fish_tiketti_needs_command" -f -a "show" -d 'Show a ticket: its fields, description, thread (notes, messages, contacts), links and recent history'
+complete -c tiketti -n "__fish_tiketti_needs_command" -f -a "list" -d 'List tickets, oldest first'
+complete -c tiketti -n "__fish_tiketti_needs_command" -f -a "assign" -d 'Give a ticket to an agent (and optionally a group), or take it off everyone\'s queue'
+complete -c tiketti -n "__fish_tiketti_needs_command" -f -a "status" -d 'Move a ticket to another status (allowed moves are in tiketti.yaml `statuses[].to`)'
+complete -c tiketti -n "__fish_tiketti_needs_command" -f -a "solve" -d 'The ticket to move'
+complete -c tiketti -n "__fish_tiketti_needs_command" -f -a "close" -d 'The ticket to move'
+complete -c tiketti -n "__fish_tiketti_needs_command" -f -a "reopen" -d 'The ticket to move'
+complete -c tiketti -n "__fish_tiketti_needs_command" -f -a "set" -d 'Change fields: priority, due, category, subject, channel, requester, cc, tags and custom fields'
+complete -c tiketti -n "__fish_tiketti_needs_command" -f -a "note" -d 'Add an internal note to a ticket. Customers never see notes'
+complete -c tiketti -n "__fish_tiketti_needs_command" -f -a "log" -d 'Show who changed a ticket, what and when, newest first'
+complete -c tiketti -n "__fish_tiketti_needs_command" -f -a "edit" -d 'Edit a ticket\'s file (front matter and description) in your editor'
+complete -c tiketti -n "__fish_tiketti_needs_command" -f -a "config" -d 'Read, change or validate tiketti.yaml'
+complete -c tiketti -n "__fish_tiketti_needs_command" -f -a "check" -d 'Check every file of the helpdesk and list each problem as FILE:LINE: MESSAGE'
+complete -c tiketti -n "__fish_tiketti_needs_command" -f -a "completions" -d 'Print a completion script for SHELL'
+complete -c tiketti -n "__fish_tiketti_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c tiketti -n "__fish_tiketti_using_subcommand init" -l name -d 'The helpdesk\'s name, as customers will see it' -r
+complete -c tiketti -n "__fish_tiketti_using_subcommand init" -l repo -d 'The helpdesk directory (default: the nearest directory at or above the current one that holds tiketti.yaml)' -r -F
+complete -c tiketti -n "__fish_tiketti_using_subcommand init" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c tiketti -n "__fish_tiketti_using_subcommand new" -s s -l subject -d 'One line that says what it is about' -r
+complete -c tiketti -n "__fish_tiketti_using_subcommand new" -s r -l requester -d 'Who asked: "Name <email>", an e-mail address, or a name' -r
+complete -c tiketti -n "__fish_tiketti_using_subcommand new" -l channel -d 'Where it came from: phone, chat, web, social, walk-in, email (tiketti.yaml `channels`)' -r
+complete -c tiketti -n "__fish_tiketti_using_subcommand new" -l category -r
+complete -c tiketti -n "__fish_tiketti_using_subcommand new" -l priority -r
+complete -c tiketti -n "__fish_tiketti_using_subcommand new" -l due -d 'A date (2026-11-30), a time (2026-11-30T15:00:00Z), today, tomorrow, or from now: 4h, 3d, 2w' -r
+complete -c tiketti -n "__fish_tiketti_using_subcommand new" -l assignee -d 'An agent id, `me`, or `none`' -r
+complete -c tiketti -n "__fish_tiketti_using_subcommand new" -l group -r
+complete -c tiketti -n "__fish_tiketti_using_subcommand new" -l tag -d 'A tag; repeat for more' -r
+complete -c tiketti -n "__fish_tiketti_using_subcommand new" -l cc -d 'Another participant, "Name <email>"; repeat for more' -r
+complete -c tiketti -n "__fish_tiketti_using_subcommand new" -l field -d 'A custom field; repeat for more' -r
+complete -c tiketti -n "__fish_tiketti_using_subcommand new" -s m -l message -d 'The text; repeat for more paragraphs' -r
+complete -c tiketti -n "__fish_tiketti_using_subcommand new" -s F -l file -d 'Read the text from FILE (`-` for standard input)' -r -F
+complete -c tiketti -n "__fish_tiketti_using_subcommand new" -l repo -d 'The helpdesk directory (default: the nearest directory at or above the current one that holds tiketti.yaml)' -r -F
+complete -c tiketti -n "__fish_tiketti_using_subcommand new" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c tiketti -n "__fish_tiketti_using_subcommand show" -l format -d 'table (for people) or json' -r -f -a "table\t''
+json\t''"
+complete -c tiketti -n "__fish_tiketti_using_subcommand show" -l history -d 'How many history entries to show' -r
+complete -c tiketti -n "__fish_tiketti_using_subcommand show" -l repo -d 'The helpdesk directory (default: the nearest directory at or above the current one that holds tiketti.yaml)' -r -F
+complete -c tiketti -n "__fish_tiketti_using_subcommand show" -s h -l help -d 'Print help'
+complete -c tiketti -n "__fish_tiketti_using_subcommand list" -l status -d 'Only tickets in this status; repeat or separate with commas for several' -r
+complete -c tiketti -n "__fish_tiketti_using_subcommand list" -l assignee -d 'An agent id, `me`, or `none` for unassigned tickets' -r
+complete -c tiketti -n "__fish_tiketti_using_subcommand list" -l group -r
+complete -c tiketti -n "__fish_tiketti_using_subcommand list" -l category -r
+complete -c tiketti -n "__fish_tiketti_using_subcommand list" -l priority -r
+complete -c tiketti -n "__fish_tiketti_using_subcommand list" -l tag -d 'Only tickets with this tag; repeat to require several' -r
+complete -c tiketti -n "__fish_tiketti_using_subcommand list" -l requester -d 'Only tickets whose requester\'s name or address contains TEXT (case-insensitive)' -r
+complete -c tiketti -n "__fish_tiketti_using_subcommand list" -l channel -r
+complete -c tiketti -n "__fish_tiketti_using_subcommand list" -l due-before -d 'Only tickets due before DATE (2026-11-30 or an RFC 3339 time)' -r
+complete -c tiketti -n "__fish_tiketti_using_subcommand list" -l created-since -d 'Only tickets created at or after DATE (2026-11-01 or an RFC 3339 time)' -r
+complete -c tiketti -n "__fish_tiketti_using_subcommand list" -l sort -d 'created, due, priority (low to high), status, subject, assignee or id; prefix - to reverse (-priority: most urgent first)' -r
+complete -c tiketti -n "__fish_tiketti_using_subcommand list" -l limit -d 'At most N tickets' -r
+complete -c tiketti -n "__fish_tiketti_using_subcommand list" -l format -r -f -a "table\t''
+json\t''
+csv\t''
+ids\t''"
+complete -c tiketti -n "__fish_tiketti_using_subcommand list" -l repo -d 'The helpdesk directory (default: the nearest directory at or above the current one that holds tiketti.yaml)' -r -F
+complete -c tiketti -n "__fish_tiketti_using_subcommand list" -l open -d 'Only open tickets: any status whose category is not solved or closed'
+complete -c tiketti -n "__fish_tiketti_using_subcommand list" -l overdue -d 'Only open tickets past their due date'
+complete -c tiketti -n "__fish_tiketti_using_subcommand list" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c tiketti -n "__fish_tiketti_using_subcommand assign" -l group -d 'Also move it to this group (`none` clears the group)' -r
+complete -c tiketti -n "__fish_tiketti_using_subcommand assign" -l repo -d 'The helpdesk directory (default: the nearest directory at or above the current one that holds tiketti.yaml)' -r -F
+complete -c tiketti -n "__fish_tiketti_using_subcommand assign" -l me -d 'Assign it to yourself'
+complete -c tiketti -n "__fish_tiketti_using_subcommand assign" -l none -d 'Assign it to nobody'
+complete -c tiketti -n "__fish_tiketti_using_subcommand assign" -s h -l help -d 'Print help'
+complete -c tiketti -n "__fish_tiketti_using_subcommand status" -l repo -d 'The helpdesk directory (default: the nearest directory at or above the current one that holds tiketti.yaml)' -r -F
+complete -c tiketti -n "__fish_tiketti_using_subcommand status" -s h -l help -d 'Print help'
+complete -c tiketti -n "__fish_tiketti_using_subcommand solve" -l repo -d 'The helpdesk directory (default: the nearest directory at or above the current one that holds tiketti.yaml)' -r -F
+complete -c tiketti -n "__fish_tiketti_using_subcommand solve" -s h -l help -d 'Print help'
+complete -c tiketti -n "__fish_tiketti_using_subcommand close" -l repo -d 'The helpdesk directory (default: the nearest directory at or above the current one that holds tiketti.yaml)' -r -F
+complete -c tiketti -n "__fish_tiketti_using_subcommand close" -s h -l help -d 'Print help'
+complete -c tiketti -n "__fish_tiketti_using_subcommand reopen" -l repo -d 'The helpdesk directory (default: the nearest directory at or above the current one that holds tiketti.yaml)' -r -F
+complete -c tiketti -n "__fish_tiketti_using_subcommand reopen" -s h -l help -d 'Print help'
+complete -c tiketti -n "__fish_tiketti_using_subcommand set" -l repo -d 'The helpdesk directory (default: the nearest directory at or above the current one that holds tiketti.yaml)' -r -F
+complete -c tiketti -n "__fish_tiketti_using_subcommand set" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c tiketti -n "__fish_tiketti_using_subcommand note" -s m -l message -d 'The text; repeat for more paragraphs' -r
+complete -c tiketti -n "__fish_tiketti_using_subcommand note" -s F -l file -d 'Read the text from FILE (`-` for standard input)' -r -F
+complete -c tiketti -n "__fish_tiketti_using_subcommand note" -l attach -d 'Attach a file; repeat for more' -r -F
+complete -c tiketti -n "__fish_tiketti_using_subcommand note" -l repo -d 'The helpdesk directory (default: the nearest directory at or above the current one that holds tiketti.yaml)' -r -F
+complete -c tiketti -n "__fish_tiketti_using_subcommand note" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c tiketti -n "__fish_tiketti_using_subcommand log" -l format -d 'table (for people) or json' -r -f -a "table\t''
+json\t''"
+complete -c tiketti -n "__fish_tiketti_using_subcommand log" -l limit -d 'At most N entries' -r
+complete -c tiketti -n "__fish_tiketti_using_subcommand log" -l repo -d 'The helpdesk directory (default: the nearest directory at or above the current one that holds tiketti.yaml)' -r -F
+complete -c tiketti -n "__fish_tiketti_using_subcommand log" -s h -l help -d 'Print help'
+complete -c tiketti -n "__fish_tiketti_using_subcommand edit" -l repo -d 'The helpdesk directory (default: the nearest directory at or above the current one that holds tiketti.yaml)' -r -F
+complete -c tiketti -n "__fish_tiketti_using_subcommand edit" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c tiketti -n "__fish_tiketti_using_subcommand config; and not __fish_seen_subcommand_from get set check help" -l repo -d 'The helpdesk directory (default: the nearest directory at or above the current one that holds tiketti.yaml)' -r -F
+complete -c tiketti -n "__fish_tiketti_using_subcommand config; and not __fish_seen_subcommand_from get set check help" -s h -l help -d 'Print help'
+complete -c tiketti -n "__fish_tiketti_using_subcommand config; and not __fish_seen_subcommand_from get set check help" -f -a "get" -d 'Print a value by its dotted path (`mail.tag`, `statuses.0.name`), or the whole file'
+complete -c tiketti -n "__fish_tiketti_using_subcommand config; and not __fish_seen_subcommand_from get set check help" -f -a "set" -d 'Set one value, keeping comments and order, then validate and commit'
+complete -c tiketti -n "__fish_tiketti_using_subcommand config; and not __fish_seen_subcommand_from get set check help" -f -a "check" -d 'Validate tiketti.yaml and list every problem with its line'
+complete -c tiketti -n "__fish_tiketti_using_subcommand config; and not __fish_seen_subcommand_from get set check help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c tiketti -n "__fish_tiketti_using_subcommand config; and __fish_seen_subcommand_from get" -l repo -d 'The helpdesk directory (default: the nearest directory at or above the current one that holds tiketti.yaml)' -r -F
+complete -c tiketti -n "__fish_tiketti_using_subcommand config; and __fish_seen_subcommand_from get" -s h -l help -d 'Print help'
+complete -c tiketti -n "__fish_tiketti_using_subcommand config; and __fish_seen_subcommand_from set" -l repo -d 'The helpdesk directory (default: the nearest directory at or above the current one that holds tiketti.yaml)' -r -F
+complete -c tiketti -n "__fish_tiketti_using_subcommand config; and __fish_seen_subcommand_from set" -s h -l help -d 'Print help'
+complete -c tiketti -n "__fish_tiketti_using_subcommand config; and __fish_seen_subcommand_from check" -l repo -d 'The helpdesk directory (default: the nearest directory at or above the current one that holds tiketti.yaml)' -r -F
+complete -c tiketti -n "__fish_tiketti_using_subcommand config; and __fish_seen_subcommand_from check" -s h -l help -d 'Print help'
+complete -c tiketti -n "__fish_tiketti_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "get" -d 'Print a value by its dotted path (`mail.tag`, `statuses.0.name`), or the whole file'
+complete -c tiketti -n "__fish_tiketti_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "set" -d 'Set one value, keeping comments and order, then validate and commit'
+complete -c tiketti -n "__fish_tiketti_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "check" -d 'Validate tiketti.yaml and list every problem with its line'
+complete -c tiketti -n "__fish_tiketti_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c tiketti -n "__fish_tiketti_using_subcommand check" -l format -d 'table (FILE:LINE: MESSAGE lines) or json' -r -f -a "table\t''
+json\t''"
+complete -c tiketti -n "__fish_tiketti_using_subcommand check" -l repo -d 'The helpdesk directory (default: the nearest directory at or above the current one that holds tiketti.yaml)' -r -F
+complete -c tiketti -n "__fish_tiketti_using_subcommand check" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c tiketti -n "__fish_tiketti_using_subcommand completions" -l repo -d 'The helpdesk directory (default: the nearest directory at or above the current one that holds tiketti.yaml)' -r -F
+complete -c tiketti -n "__fish_tiketti_using_subcommand completions" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c tiketti -n "__fish_tiketti_using_subcommand help; and not __fish_seen_subcommand_from init new show list assign status solve close reopen set note log edit config check completions help" -f -a "init" -d 'Create a helpdesk in DIR (default: the current directory)'
+complete -c tiketti -n "__fish_tiketti_using_subcommand help; and not __fish_seen_subcommand_from init new show list assign status solve close reopen set note log edit config check completions help" -f -a "new" -d 'Open a new ticket and print its ID'
+complete -c tiketti -n "__fish_tiketti_using_subcommand help; and not __fish_seen_subcommand_from init new show list assign status solve close reopen set note log edit config check completions help" -f -a "show" -d 'Show a ticket: its fields, description, thread (notes, messages, contacts), links and recent history'
+complete -c tiketti -n "__fish_tiketti_using_subcommand help; and not __fish_seen_subcommand_from init new show list assign status solve close reopen set note log edit config check completions help" -f -a "list" -d 'List tickets, oldest first'
+complete -c tiketti -n "__fish_tiketti_using_subcommand help; and not __fish_seen_subcommand_from init new show list assign status solve close reopen set note log edit config check completions help" -f -a "assign" -d 'Give a ticket to an agent (and optionally a group), or take it off everyone\'s queue'
+complete -c tiketti -n "__fish_tiketti_using_subcommand help; and not __fish_seen_subcommand_from init new show list assign status solve close reopen set note log edit config check completions help" -f -a "status" -d 'Move a ticket to another status (allowed moves are in tiketti.yaml `statuses[].to`)'
+complete -c tiketti -n "__fish_tiketti_using_subcommand help; and not __fish_seen_subcommand_from init new show list assign status solve close reopen set note log edit config check completions help" -f -a "solve" -d 'The ticket to move'
+complete -c tiketti -n "__fish_tiketti_using_subcommand help; and not __fish_seen_subcommand_from init new show list assign status solve close reopen set note log edit config check completions help" -f -a "close" -d 'The ticket to move'
+complete -c tiketti -n "__fish_tiketti_using_subcommand help; and not __fish_seen_subcommand_from init new show list assign status solve close reopen set note log edit config check completions help" -f -a "reopen" -d 'The ticket to move'
+complete -c tiketti -n "__fish_tiketti_using_subcommand help; and not __fish_seen_subcommand_from init new show list assign status solve close reopen set note log edit config check completions help" -f -a "set" -d 'Change fields: priority, due, category, subject, channel, requester, cc, tags and custom fields'
+complete -c tiketti -n "__fish_tiketti_using_subcommand help; and not __fish_seen_subcommand_from init new show list assign status solve close reopen set note log edit config check completions help" -f -a "note" -d 'Add an internal note to a ticket. Customers never see notes'
+complete -c tiketti -n "__fish_tiketti_using_subcommand help; and not __fish_seen_subcommand_from init new show list assign status solve close reopen set note log edit config check completions help" -f -a "log" -d 'Show who changed a ticket, what and when, newest first'
+complete -c tiketti -n "__fish_tiketti_using_subcommand help; and not __fish_seen_subcommand_from init new show list assign status solve close reopen set note log edit config check completions help" -f -a "edit" -d 'Edit a ticket\'s file (front matter and description) in your editor'
+complete -c tiketti -n "__fish_tiketti_using_subcommand help; and not __fish_seen_subcommand_from init new show list assign status solve close reopen set note log edit config check completions help" -f -a "config" -d 'Read, change or validate tiketti.yaml'
+complete -c tiketti -n "__fish_tiketti_using_subcommand help; and not __fish_seen_subcommand_from init new show list assign status solve close reopen set note log edit config check completions help" -f -a "check" -d 'Check every file of the helpdesk and list each problem as FILE:LINE: MESSAGE'
+complete -c tiketti -n "__fish_tiketti_using_subcommand help; and not __fish_seen_subcommand_from init new show list assign status solve close reopen set note log edit config check completions help" -f -a "completions" -d 'Print a completion script for SHELL'
+complete -c tiketti -n "__fish_tiketti_using_subcommand help; and not __fish_seen_subcommand_from init new show list assign status solve close reopen set note log edit config check completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c tiketti -n "__fish_tiketti_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "get" -d 'Print a value by its dotted path (`mail.tag`, `statuses.0.name`), or the whole file'
+complete -c tiketti -n "__fish_tiketti_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "set" -d 'Set one value, keeping comments and order, then validate and commit'
+complete -c tiketti -n "__fish_tiketti_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "check" -d 'Validate tiketti.yaml and list every problem with its line'

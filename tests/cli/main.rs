@@ -1,0 +1,18 @@
+//! CLI tests: one module per subcommand, all sharing `common::TestRepo`.
+
+mod common;
+
+mod assign;
+mod check;
+mod completions;
+mod concurrency;
+mod config;
+mod edit;
+mod init;
+mod list;
+mod log;
+mod new;
+mod note;
+mod set;
+mod show;
+mod status;
