@@ -33,9 +33,9 @@ complete -c tiketti -n "__fish_tiketti_needs_command" -f -a "show" -d 'Show a ti
 complete -c tiketti -n "__fish_tiketti_needs_command" -f -a "list" -d 'List tickets, oldest first'
 complete -c tiketti -n "__fish_tiketti_needs_command" -f -a "assign" -d 'Give a ticket to an agent (and optionally a group), or take it off everyone\'s queue'
 complete -c tiketti -n "__fish_tiketti_needs_command" -f -a "status" -d 'Move a ticket to another status (allowed moves are in tiketti.yaml `statuses[].to`)'
-complete -c tiketti -n "__fish_tiketti_needs_command" -f -a "solve" -d 'The ticket to move'
-complete -c tiketti -n "__fish_tiketti_needs_command" -f -a "close" -d 'The ticket to move'
-complete -c tiketti -n "__fish_tiketti_needs_command" -f -a "reopen" -d 'The ticket to move'
+complete -c tiketti -n "__fish_tiketti_needs_command" -f -a "solve" -d 'Mark a ticket solved (the status in defaults.solve)'
+complete -c tiketti -n "__fish_tiketti_needs_command" -f -a "close" -d 'Close a ticket (the status in defaults.close)'
+complete -c tiketti -n "__fish_tiketti_needs_command" -f -a "reopen" -d 'Reopen a solved or closed ticket (the status in defaults.reopen)'
 complete -c tiketti -n "__fish_tiketti_needs_command" -f -a "set" -d 'Change fields: priority, due, category, subject, channel, requester, cc, tags and custom fields'
 complete -c tiketti -n "__fish_tiketti_needs_command" -f -a "note" -d 'Add an internal note to a ticket. Customers never see notes'
 complete -c tiketti -n "__fish_tiketti_needs_command" -f -a "log" -d 'Show who changed a ticket, what and when, newest first'
@@ -50,11 +50,11 @@ complete -c tiketti -n "__fish_tiketti_using_subcommand init" -s h -l help -d 'P
 complete -c tiketti -n "__fish_tiketti_using_subcommand new" -s s -l subject -d 'One line that says what it is about' -r
 complete -c tiketti -n "__fish_tiketti_using_subcommand new" -s r -l requester -d 'Who asked: "Name <email>", an e-mail address, or a name' -r
 complete -c tiketti -n "__fish_tiketti_using_subcommand new" -l channel -d 'Where it came from: phone, chat, web, social, walk-in, email (tiketti.yaml `channels`)' -r
-complete -c tiketti -n "__fish_tiketti_using_subcommand new" -l category -r
-complete -c tiketti -n "__fish_tiketti_using_subcommand new" -l priority -r
+complete -c tiketti -n "__fish_tiketti_using_subcommand new" -l category -d 'The kind of request (tiketti.yaml `categories`)' -r
+complete -c tiketti -n "__fish_tiketti_using_subcommand new" -l priority -d 'How urgent (tiketti.yaml `priorities`; default: defaults.priority)' -r
 complete -c tiketti -n "__fish_tiketti_using_subcommand new" -l due -d 'A date (2026-11-30), a time (2026-11-30T15:00:00Z), today, tomorrow, or from now: 4h, 3d, 2w' -r
 complete -c tiketti -n "__fish_tiketti_using_subcommand new" -l assignee -d 'An agent id, `me`, or `none`' -r
-complete -c tiketti -n "__fish_tiketti_using_subcommand new" -l group -r
+complete -c tiketti -n "__fish_tiketti_using_subcommand new" -l group -d 'The team that owns it (tiketti.yaml `groups`)' -r
 complete -c tiketti -n "__fish_tiketti_using_subcommand new" -l tag -d 'A tag; repeat for more' -r
 complete -c tiketti -n "__fish_tiketti_using_subcommand new" -l cc -d 'Another participant, "Name <email>"; repeat for more' -r
 complete -c tiketti -n "__fish_tiketti_using_subcommand new" -l field -d 'A custom field; repeat for more' -r
@@ -69,12 +69,12 @@ complete -c tiketti -n "__fish_tiketti_using_subcommand show" -l repo -d 'The he
 complete -c tiketti -n "__fish_tiketti_using_subcommand show" -s h -l help -d 'Print help'
 complete -c tiketti -n "__fish_tiketti_using_subcommand list" -l status -d 'Only tickets in this status; repeat or separate with commas for several' -r
 complete -c tiketti -n "__fish_tiketti_using_subcommand list" -l assignee -d 'An agent id, `me`, or `none` for unassigned tickets' -r
-complete -c tiketti -n "__fish_tiketti_using_subcommand list" -l group -r
-complete -c tiketti -n "__fish_tiketti_using_subcommand list" -l category -r
-complete -c tiketti -n "__fish_tiketti_using_subcommand list" -l priority -r
+complete -c tiketti -n "__fish_tiketti_using_subcommand list" -l group -d 'Only tickets of this group' -r
+complete -c tiketti -n "__fish_tiketti_using_subcommand list" -l category -d 'Only tickets of this category' -r
+complete -c tiketti -n "__fish_tiketti_using_subcommand list" -l priority -d 'Only tickets of this priority' -r
 complete -c tiketti -n "__fish_tiketti_using_subcommand list" -l tag -d 'Only tickets with this tag; repeat to require several' -r
 complete -c tiketti -n "__fish_tiketti_using_subcommand list" -l requester -d 'Only tickets whose requester\'s name or address contains TEXT (case-insensitive)' -r
-complete -c tiketti -n "__fish_tiketti_using_subcommand list" -l channel -r
+complete -c tiketti -n "__fish_tiketti_using_subcommand list" -l channel -d 'Only tickets from this channel (email, phone, chat, …)' -r
 complete -c tiketti -n "__fish_tiketti_using_subcommand list" -l due-before -d 'Only tickets due before DATE (2026-11-30 or an RFC 3339 time)' -r
 complete -c tiketti -n "__fish_tiketti_using_subcommand list" -l created-since -d 'Only tickets created at or after DATE (2026-11-01 or an RFC 3339 time)' -r
 complete -c tiketti -n "__fish_tiketti_using_subcommand list" -l sort -d 'created, due, priority (low to high), status, subject, assignee or id; prefix - to reverse (-priority: most urgent first)' -r
@@ -142,9 +142,9 @@ complete -c tiketti -n "__fish_tiketti_using_subcommand help; and not __fish_see
 complete -c tiketti -n "__fish_tiketti_using_subcommand help; and not __fish_seen_subcommand_from init new show list assign status solve close reopen set note log edit config check completions help" -f -a "list" -d 'List tickets, oldest first'
 complete -c tiketti -n "__fish_tiketti_using_subcommand help; and not __fish_seen_subcommand_from init new show list assign status solve close reopen set note log edit config check completions help" -f -a "assign" -d 'Give a ticket to an agent (and optionally a group), or take it off everyone\'s queue'
 complete -c tiketti -n "__fish_tiketti_using_subcommand help; and not __fish_seen_subcommand_from init new show list assign status solve close reopen set note log edit config check completions help" -f -a "status" -d 'Move a ticket to another status (allowed moves are in tiketti.yaml `statuses[].to`)'
-complete -c tiketti -n "__fish_tiketti_using_subcommand help; and not __fish_seen_subcommand_from init new show list assign status solve close reopen set note log edit config check completions help" -f -a "solve" -d 'The ticket to move'
-complete -c tiketti -n "__fish_tiketti_using_subcommand help; and not __fish_seen_subcommand_from init new show list assign status solve close reopen set note log edit config check completions help" -f -a "close" -d 'The ticket to move'
-complete -c tiketti -n "__fish_tiketti_using_subcommand help; and not __fish_seen_subcommand_from init new show list assign status solve close reopen set note log edit config check completions help" -f -a "reopen" -d 'The ticket to move'
+complete -c tiketti -n "__fish_tiketti_using_subcommand help; and not __fish_seen_subcommand_from init new show list assign status solve close reopen set note log edit config check completions help" -f -a "solve" -d 'Mark a ticket solved (the status in defaults.solve)'
+complete -c tiketti -n "__fish_tiketti_using_subcommand help; and not __fish_seen_subcommand_from init new show list assign status solve close reopen set note log edit config check completions help" -f -a "close" -d 'Close a ticket (the status in defaults.close)'
+complete -c tiketti -n "__fish_tiketti_using_subcommand help; and not __fish_seen_subcommand_from init new show list assign status solve close reopen set note log edit config check completions help" -f -a "reopen" -d 'Reopen a solved or closed ticket (the status in defaults.reopen)'
 complete -c tiketti -n "__fish_tiketti_using_subcommand help; and not __fish_seen_subcommand_from init new show list assign status solve close reopen set note log edit config check completions help" -f -a "set" -d 'Change fields: priority, due, category, subject, channel, requester, cc, tags and custom fields'
 complete -c tiketti -n "__fish_tiketti_using_subcommand help; and not __fish_seen_subcommand_from init new show list assign status solve close reopen set note log edit config check completions help" -f -a "note" -d 'Add an internal note to a ticket. Customers never see notes'
 complete -c tiketti -n "__fish_tiketti_using_subcommand help; and not __fish_seen_subcommand_from init new show list assign status solve close reopen set note log edit config check completions help" -f -a "log" -d 'Show who changed a ticket, what and when, newest first'

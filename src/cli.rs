@@ -32,8 +32,11 @@ pub enum Command {
     List(list::ListArgs),
     Assign(assign::AssignArgs),
     Status(status::StatusArgs),
+    /// Mark a ticket solved (the status in defaults.solve)
     Solve(status::ShortcutArgs),
+    /// Close a ticket (the status in defaults.close)
     Close(status::ShortcutArgs),
+    /// Reopen a solved or closed ticket (the status in defaults.reopen)
     Reopen(status::ShortcutArgs),
     Set(set::SetArgs),
     Note(note::NoteArgs),

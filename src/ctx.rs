@@ -157,8 +157,12 @@ impl Ctx {
     }
 }
 
-/// git needs an address; `.invalid` (RFC 2606) can never reach anyone.
+/// git needs an address: the actor's own when it is one, else one under `.invalid`
+/// (RFC 2606), which can never reach anyone.
 fn placeholder_email(who: &str) -> String {
+    if crate::ticket::Contact::parse(who).is_ok_and(|c| c.email.as_deref() == Some(who)) {
+        return who.to_string();
+    }
     let local: String = who
         .chars()
         .map(|c| {

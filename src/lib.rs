@@ -14,6 +14,7 @@ pub mod commands;
 pub mod config;
 pub mod ctx;
 pub mod error;
+pub mod mail;
 pub mod render;
 pub mod store;
 pub mod text;

@@ -98,7 +98,7 @@ pub fn run_editor(path: &Path) -> anyhow::Result<()> {
         return Err(UserError::new(format!(
             "the editor {editor:?} exited with {status}; nothing was changed"
         ))
-        .hint("set EDITOR to your editor, or give the text with -m or -F")
+        .hint("set VISUAL or EDITOR to your editor (new and note also take -m or -F)")
         .into());
     }
     Ok(())

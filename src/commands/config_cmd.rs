@@ -15,7 +15,10 @@ use crate::yaml::{self, Value};
 #[derive(Debug, clap::Subcommand)]
 pub enum ConfigCommand {
     /// Print a value by its dotted path (`mail.tag`, `statuses.0.name`), or the whole file
-    Get { key: Option<String> },
+    Get {
+        /// A dotted path; without it, the whole file
+        key: Option<String>,
+    },
     /// Set one value, keeping comments and order, then validate and commit
     Set {
         /// A dotted path: helpdesk.name, defaults.priority, statuses.2.category, …
@@ -96,10 +99,21 @@ fn set(ctx: &Ctx, key: &str, value: &str) -> anyhow::Result<()> {
         eprintln!("{key} is already {value}");
         return Ok(());
     }
-    Config::parse(&updated).map_err(|e| {
-        UserError::new(format!("setting {key} would break the config: {e}"))
-            .hint("nothing was changed")
-    })?;
+    // A change may not add a problem; on a broken config it may fix one problem at a time.
+    let messages = |t: &str| -> Vec<String> {
+        Config::parse(t)
+            .err()
+            .map(|e| e.problems.into_iter().map(|p| p.message).collect())
+            .unwrap_or_default()
+    };
+    let before = messages(&text);
+    if let Some(new) = messages(&updated).into_iter().find(|m| !before.contains(m)) {
+        return Err(
+            UserError::new(format!("setting {key} would break the config: {new}"))
+                .hint("nothing was changed")
+                .into(),
+        );
+    }
     let mut changes = ChangeSet::default();
     changes.write(config::FILE_NAME, updated);
     session.commit(ctx, &changes, &format!("config: set {key} {value}"))?;

@@ -42,7 +42,7 @@ pub fn run(ctx: &Ctx, args: EditArgs) -> anyhow::Result<()> {
         return Ok(());
     }
     let rel = Repo::ticket_path(&id);
-    let refuse = |why: String| -> anyhow::Error {
+    let refuse = |line: Option<usize>, why: String| -> anyhow::Error {
         let keep = state.join(format!("{id}-{}.md", ctx.now.format("%Y%m%dT%H%M%SZ")));
         let kept = std::fs::rename(&scratch, &keep).is_ok();
         let hint = if kept {
@@ -53,16 +53,22 @@ pub fn run(ctx: &Ctx, args: EditArgs) -> anyhow::Result<()> {
         } else {
             format!("your text is kept in {}", scratch.display())
         };
-        UserError::new(format!("{rel}: {why}; nothing was changed"))
+        let at = line
+            .map(|l| format!("{rel}:{l}"))
+            .unwrap_or_else(|| rel.clone());
+        UserError::new(format!("{at}: {why}; nothing was changed"))
             .hint(hint)
             .into()
     };
     let ticket = match Ticket::parse(&edited) {
         Ok(t) => t,
-        Err(e) => return Err(refuse(format!("line {}: {}", e.line, e.message))),
+        Err(e) => return Err(refuse(Some(e.line), e.message)),
     };
     if ticket.id != id {
-        return Err(refuse(format!("the id cannot change (it was {id})")));
+        return Err(refuse(
+            ticket.doc.line_of("id"),
+            format!("the id cannot change (it was {id})"),
+        ));
     }
     let old: Vec<String> = validate(&config, &original)
         .into_iter()
@@ -72,17 +78,15 @@ pub fn run(ctx: &Ctx, args: EditArgs) -> anyhow::Result<()> {
         .into_iter()
         .find(|p| !old.contains(&p.message))
     {
-        let line = ticket
-            .doc
-            .line_of(&p.key)
-            .map(|l| format!("line {l}: "))
-            .unwrap_or_default();
-        return Err(refuse(format!("{line}{}", p.message)));
+        return Err(refuse(ticket.doc.line_of(&p.key), p.message));
     }
     let session = Session::begin(ctx)?;
     let current = session.repo.read_ticket(&id)?;
     if current.render() != before {
-        return Err(refuse("the ticket changed while you were editing".into()));
+        return Err(refuse(
+            None,
+            "the ticket changed while you were editing".into(),
+        ));
     }
     let changed: Vec<String> = original
         .doc

@@ -29,10 +29,13 @@ pub struct ListArgs {
     /// An agent id, `me`, or `none` for unassigned tickets
     #[arg(long)]
     pub assignee: Option<String>,
+    /// Only tickets of this group
     #[arg(long)]
     pub group: Option<String>,
+    /// Only tickets of this category
     #[arg(long)]
     pub category: Option<String>,
+    /// Only tickets of this priority
     #[arg(long)]
     pub priority: Option<String>,
     /// Only tickets with this tag; repeat to require several
@@ -41,6 +44,7 @@ pub struct ListArgs {
     /// Only tickets whose requester's name or address contains TEXT (case-insensitive)
     #[arg(long, value_name = "TEXT")]
     pub requester: Option<String>,
+    /// Only tickets from this channel (email, phone, chat, …)
     #[arg(long)]
     pub channel: Option<String>,
     /// Only open tickets past their due date

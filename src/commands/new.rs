@@ -26,8 +26,10 @@ pub struct NewArgs {
     /// Where it came from: phone, chat, web, social, walk-in, email (tiketti.yaml `channels`)
     #[arg(long)]
     pub channel: Option<String>,
+    /// The kind of request (tiketti.yaml `categories`)
     #[arg(long)]
     pub category: Option<String>,
+    /// How urgent (tiketti.yaml `priorities`; default: defaults.priority)
     #[arg(long)]
     pub priority: Option<String>,
     /// A date (2026-11-30), a time (2026-11-30T15:00:00Z), today, tomorrow, or from now: 4h, 3d, 2w
@@ -36,6 +38,7 @@ pub struct NewArgs {
     /// An agent id, `me`, or `none`
     #[arg(long)]
     pub assignee: Option<String>,
+    /// The team that owns it (tiketti.yaml `groups`)
     #[arg(long)]
     pub group: Option<String>,
     /// A tag; repeat for more
@@ -179,9 +182,9 @@ pub fn run(ctx: &Ctx, args: NewArgs) -> anyhow::Result<()> {
         doc.set("cc", FmValue::List(cc), TICKET_KEYS);
     }
     let mut tags: Vec<String> = Vec::new();
-    for t in &args.tags {
-        let t = t.trim();
-        if !t.is_empty() && !tags.iter().any(|x| x == t) {
+    for t in args.tags.iter().map(|t| t.trim()).filter(|t| !t.is_empty()) {
+        crate::ticket::check_tag(t).map_err(UserError::new)?;
+        if !tags.iter().any(|x| x == t) {
             tags.push(t.to_string());
         }
     }

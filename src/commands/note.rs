@@ -69,13 +69,24 @@ pub fn run(ctx: &Ctx, args: NoteArgs) -> anyhow::Result<()> {
         changes.write(format!("{dir}/attachments/{safe}"), bytes);
         names.push(safe);
     }
-    let mut event = Event::new(
-        ctx.mint_event_id(),
-        kind::NOTE,
-        &session.actor.id,
-        ctx.now,
-        &text,
-    );
+    // Events are never rewritten: a (very unlikely) clash of ID and second re-mints.
+    let mint = || {
+        Event::new(
+            ctx.mint_event_id(),
+            kind::NOTE,
+            &session.actor.id,
+            ctx.now,
+            &text,
+        )
+    };
+    let mut event = mint();
+    while session
+        .repo
+        .path(&format!("{dir}/events/{}", event.file_name()))
+        .exists()
+    {
+        event = mint();
+    }
     event.set_attachments(names);
     changes.write(
         format!("{dir}/events/{}", event.file_name()),

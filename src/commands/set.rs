@@ -45,7 +45,10 @@ fn apply(
             "" => Err(UserError::new(format!("{change:?} names no tag"))
                 .hint("write +TAG or -TAG, or `tags=` to remove every tag")
                 .into()),
-            t => Ok(t.to_string()),
+            t => {
+                crate::ticket::check_tag(t).map_err(UserError::new)?;
+                Ok(t.to_string())
+            }
         }
     };
     if let Some(tag) = change.strip_prefix('+') {
@@ -103,8 +106,9 @@ fn apply(
         }
         "tags" => {
             let mut tags: Vec<String> = Vec::new();
-            for t in value.split(',').map(str::trim) {
-                if !t.is_empty() && !tags.iter().any(|x| x == t) {
+            for t in value.split(',').map(str::trim).filter(|t| !t.is_empty()) {
+                crate::ticket::check_tag(t).map_err(UserError::new)?;
+                if !tags.iter().any(|x| x == t) {
                     tags.push(t.to_string());
                 }
             }

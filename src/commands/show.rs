@@ -75,14 +75,22 @@ fn linked(repo: &Repo, id: &TicketId) -> anyhow::Result<(Vec<Ticket>, Vec<Ticket
         let Ok(text) = std::fs::read_to_string(repo.path(&Repo::ticket_path(&other))) else {
             continue;
         };
-        if !text.contains(id.as_str()) || &other == id {
+        // Only files with a link can name this ticket (hand-written links may be in any
+        // case or hyphenated, so the ID itself is not a safe prefilter).
+        if !(text.contains("\nparent:") || text.contains("\ntracker:")) || &other == id {
             continue;
         }
         if let Ok(t) = Ticket::parse(&text) {
-            if t.parent.as_deref() == Some(id.as_str()) {
+            let names_me = |link: &Option<String>| {
+                link.as_deref()
+                    .and_then(|l| TicketId::parse(l).ok())
+                    .as_ref()
+                    == Some(id)
+            };
+            if names_me(&t.parent) {
                 children.push(t.clone());
             }
-            if t.tracker.as_deref() == Some(id.as_str()) {
+            if names_me(&t.tracker) {
                 tracked.push(t);
             }
         }

@@ -40,6 +40,136 @@ pub struct Config {
     pub agents: Vec<Agent>,
     #[serde(default)]
     pub groups: Vec<Group>,
+    #[serde(default)]
+    pub mail: MailConfig,
+    #[serde(default)]
+    pub routing: Vec<RoutingRule>,
+}
+
+/// Mail settings (DESIGN.md §5, §6).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MailConfig {
+    /// The helpdesk's own address: never a participant, the sender of replies.
+    #[serde(default)]
+    pub address: Option<String>,
+    /// Other addresses that reach the helpdesk (info@, sales@): never participants.
+    #[serde(default)]
+    pub aliases: Vec<String>,
+    /// The subject tag of outgoing mail: `[<tag> #7KQ3F9XM]`.
+    #[serde(default = "default_tag")]
+    pub tag: String,
+    /// A customer's reply to a solved ticket reopens it.
+    #[serde(default = "yes")]
+    pub reopen_on_reply: bool,
+    /// Attachments larger than this are recorded as omitted (the raw message keeps them).
+    #[serde(default = "default_attachment_cap")]
+    pub max_attachment_bytes: u64,
+}
+
+fn default_tag() -> String {
+    "Support".into()
+}
+
+fn yes() -> bool {
+    true
+}
+
+fn default_attachment_cap() -> u64 {
+    25 * 1024 * 1024
+}
+
+impl Default for MailConfig {
+    fn default() -> MailConfig {
+        MailConfig {
+            address: None,
+            aliases: Vec::new(),
+            tag: default_tag(),
+            reopen_on_reply: true,
+            max_attachment_bytes: default_attachment_cap(),
+        }
+    }
+}
+
+impl MailConfig {
+    /// True for the helpdesk's own addresses (case-insensitive).
+    pub fn is_ours(&self, email: &str) -> bool {
+        self.address
+            .iter()
+            .chain(&self.aliases)
+            .any(|a| a.eq_ignore_ascii_case(email))
+    }
+}
+
+/// One text or a list of texts in YAML.
+#[derive(Debug, Clone, Deserialize, Default)]
+#[serde(untagged)]
+pub enum OneOrMany {
+    #[default]
+    None,
+    One(String),
+    Many(Vec<String>),
+}
+
+impl OneOrMany {
+    pub fn values(&self) -> &[String] {
+        match self {
+            OneOrMany::None => &[],
+            OneOrMany::One(s) => std::slice::from_ref(s),
+            OneOrMany::Many(v) => v,
+        }
+    }
+}
+
+/// Conditions of a routing rule: each is a case-insensitive substring (a list: any of
+/// them); every condition given must match.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RouteMatch {
+    #[serde(default)]
+    pub from: OneOrMany,
+    /// Any recipient: To or Cc.
+    #[serde(default)]
+    pub to: OneOrMany,
+    #[serde(default)]
+    pub cc: OneOrMany,
+    #[serde(default)]
+    pub subject: OneOrMany,
+    #[serde(default)]
+    pub body: OneOrMany,
+}
+
+/// What a matching rule sets on a new ticket.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RouteSet {
+    pub category: Option<String>,
+    pub priority: Option<String>,
+    pub group: Option<String>,
+    pub assignee: Option<String>,
+    #[serde(default)]
+    pub tags: Vec<String>,
+}
+
+/// A routing rule for new tickets from mail. All matching rules apply, in order.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RoutingRule {
+    #[serde(default)]
+    pub name: Option<String>,
+    #[serde(rename = "if", default)]
+    pub when: RouteMatch,
+    pub set: RouteSet,
+}
+
+/// How a group hands out new tickets that no rule assigned.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum AssignMode {
+    /// The member after the one who got the group's latest ticket.
+    RoundRobin,
+    /// The member with the fewest open tickets.
+    LeastLoaded,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -121,6 +251,9 @@ pub struct Group {
     pub name: String,
     #[serde(default)]
     pub members: Vec<String>,
+    /// Auto-assignment of new tickets within the group; none when absent.
+    #[serde(default)]
+    pub assign: Option<AssignMode>,
 }
 
 /// One problem in tiketti.yaml.
@@ -393,6 +526,18 @@ impl Config {
                     format!("group {:?} is defined twice", g.name),
                 );
             }
+            if let Err(why) = check_name(&g.name) {
+                report(
+                    &item("groups", i, "name"),
+                    format!("group {:?}: {why}", g.name),
+                );
+            }
+            if g.name == "none" {
+                report(
+                    &item("groups", i, "name"),
+                    "group name \"none\" is reserved".into(),
+                );
+            }
             for m in &g.members {
                 if self.agent(m).is_none() {
                     report(
@@ -403,6 +548,68 @@ impl Config {
                         ),
                     );
                 }
+            }
+        }
+        if let Some(a) = &self.mail.address
+            && !a.contains('@')
+        {
+            report(
+                &[key("mail"), key("address")],
+                format!("mail.address {a:?} is not an e-mail address"),
+            );
+        }
+        if self.mail.tag.trim().is_empty() || self.mail.tag.contains(['[', ']', '#']) {
+            report(
+                &[key("mail"), key("tag")],
+                format!(
+                    "mail.tag {:?} must be a word without [, ] or #",
+                    self.mail.tag
+                ),
+            );
+        }
+        for (i, rule) in self.routing.iter().enumerate() {
+            let at = |k: &str| vec![key("routing"), PathSeg::Index(i), key("set"), key(k)];
+            let name = rule.name.clone().unwrap_or_else(|| format!("#{}", i + 1));
+            let s = &rule.set;
+            if let Some(c) = &s.category
+                && self.known_category(c).is_err()
+            {
+                report(
+                    &at("category"),
+                    format!("routing rule {name}: unknown category {c:?}"),
+                );
+            }
+            if let Some(p) = &s.priority
+                && self.known_priority(p).is_err()
+            {
+                report(
+                    &at("priority"),
+                    format!("routing rule {name}: unknown priority {p:?}"),
+                );
+            }
+            if let Some(g) = &s.group
+                && self.known_group(g).is_err()
+            {
+                report(
+                    &at("group"),
+                    format!("routing rule {name}: unknown group {g:?}"),
+                );
+            }
+            if let Some(a) = &s.assignee
+                && self.agent(a).is_none()
+            {
+                report(
+                    &at("assignee"),
+                    format!("routing rule {name}: unknown agent {a:?}"),
+                );
+            }
+        }
+        for (i, g) in self.groups.iter().enumerate() {
+            if g.assign.is_some() && g.members.is_empty() {
+                report(
+                    &item("groups", i, "assign"),
+                    format!("group {:?} auto-assigns but has no members", g.name),
+                );
             }
         }
         out

@@ -510,7 +510,7 @@ impl Repo {
         for (path, bytes) in &changes.writes {
             let full = self.path(path);
             fsutil::write_atomic(&full, bytes).map_err(io_err(format!(
-                "committed, but could not write {path} (run `git checkout -- {path}`)"
+                "committed, but could not write {path} (run `git checkout HEAD -- {path}`)"
             )))?;
             index.add_path(Path::new(path))?;
         }

@@ -132,6 +132,23 @@ impl Due {
     }
 }
 
+/// A tag is one word: no spaces or commas (CSV joins tags with spaces, `tags=` splits on
+/// commas).
+pub fn check_tag(tag: &str) -> Result<(), String> {
+    if tag.is_empty() {
+        return Err("a tag cannot be empty".into());
+    }
+    if tag
+        .chars()
+        .any(|c| c.is_whitespace() || c.is_control() || c == ',')
+    {
+        return Err(format!(
+            "tag {tag:?} has a space or comma; a tag is one word (use - or _)"
+        ));
+    }
+    Ok(())
+}
+
 /// RFC 3339 in UTC with seconds: `2026-11-22T10:00:00Z`.
 pub fn format_time(t: DateTime<Utc>) -> String {
     t.format("%Y-%m-%dT%H:%M:%SZ").to_string()
@@ -161,7 +178,7 @@ impl Contact {
             if !looks_like_email(email) {
                 return Err(format!("{email:?} is not an e-mail address"));
             }
-            let name = s[..open].trim().trim_matches('"').trim();
+            let name = unquote(s[..open].trim());
             return Ok(Contact {
                 name: (!name.is_empty()).then(|| name.to_string()),
                 email: Some(email.to_string()),
@@ -202,14 +219,37 @@ impl Contact {
         }
     }
 
-    /// The canonical text: `Name <email>`, `email` or `Name`.
+    /// The canonical text: `Name <email>`, `email` or `Name`. A name with characters
+    /// that RFC 5322 reserves (a comma, say) is quoted: `"Virtanen, Anna" <anna@…>`.
     pub fn to_text(&self) -> String {
+        const SPECIALS: [char; 11] = [',', ';', ':', '@', '.', '(', ')', '[', ']', '\\', '"'];
         match (&self.name, &self.email) {
+            (Some(n), Some(e)) if n.contains(SPECIALS) => {
+                format!("\"{}\" <{e}>", n.replace('\\', "\\\\").replace('"', "\\\""))
+            }
             (Some(n), Some(e)) => format!("{n} <{e}>"),
             (None, Some(e)) => e.clone(),
             (Some(n), None) => n.clone(),
             (None, None) => String::new(),
         }
+    }
+}
+
+/// A display name as written: `"Virtanen, Anna"` (with `\"` and `\\` escapes) or bare.
+fn unquote(s: &str) -> String {
+    match s.strip_prefix('"').and_then(|s| s.strip_suffix('"')) {
+        Some(inner) => {
+            let mut out = String::with_capacity(inner.len());
+            let mut chars = inner.chars();
+            while let Some(c) = chars.next() {
+                match c {
+                    '\\' => out.extend(chars.next()),
+                    c => out.push(c),
+                }
+            }
+            out.trim().to_string()
+        }
+        None => s.trim_matches('"').trim().to_string(),
     }
 }
 
@@ -448,9 +488,10 @@ impl Event {
         &self.doc.body
     }
 
-    /// Internal events are never shown to customers.
+    /// Internal events are never shown to customers. Only messages to and from the
+    /// customer are public; any other kind, including one tiketti does not know, is not.
     pub fn is_internal(&self) -> bool {
-        matches!(self.kind.as_str(), kind::NOTE | kind::COLLISION)
+        !matches!(self.kind.as_str(), kind::INBOUND | kind::OUTBOUND)
     }
 
     pub fn render(&self) -> String {
@@ -516,6 +557,17 @@ mod tests {
         let c = Contact::parse("\"Virtanen, Anna\" <anna@example.com>").unwrap();
         assert_eq!(c.name.as_deref(), Some("Virtanen, Anna"));
         assert_eq!(c.email.as_deref(), Some("anna@example.com"));
+        assert_eq!(c.to_text(), "\"Virtanen, Anna\" <anna@example.com>");
+        assert_eq!(Contact::parse(&c.to_text()).unwrap(), c);
+        let q = Contact {
+            name: Some("A \"B\" C.".into()),
+            email: Some("a@b.c".into()),
+        };
+        assert_eq!(Contact::parse(&q.to_text()).unwrap(), q);
+        assert_eq!(
+            Contact::parse("Anna Virtanen <a@b.c>").unwrap().to_text(),
+            "Anna Virtanen <a@b.c>"
+        );
         assert_eq!(
             Contact::parse("bo@example.com").unwrap().to_text(),
             "bo@example.com"

@@ -116,3 +116,19 @@ fn check_lists_every_problem_with_its_line() {
     out.fails(1);
     assert!(out.stdout.starts_with("tiketti.yaml:"), "{}", out.stdout);
 }
+
+#[test]
+fn set_repairs_a_broken_config_one_problem_at_a_time() {
+    let repo = TestRepo::new();
+    let text = repo
+        .read("tiketti.yaml")
+        .replace("  priority: normal\n", "  priority: medium\n")
+        .replace("    category: pending\n", "    category: pendng\n");
+    repo.write("tiketti.yaml", &text);
+    repo.git(&["commit", "-qam", "broken by hand"]);
+    repo.run(&["config", "set", "defaults.priority", "normal"])
+        .ok();
+    repo.run(&["config", "set", "statuses.2.category", "pending"])
+        .ok();
+    repo.run(&["config", "check"]).ok();
+}

@@ -43,7 +43,7 @@ fn a_broken_edit_is_refused_and_kept_for_recovery() {
     let out = repo.run_with(&["edit", &id], &[("EDITOR", &editor)], None);
     let err = out.fails(1).to_string();
     assert!(
-        err.contains(&format!("tickets/{}/{id}/ticket.md: line 3", &id[..2])),
+        err.contains(&format!("tickets/{}/{id}/ticket.md:3: ", &id[..2])),
         "{err}"
     );
     assert!(err.contains("nothing was changed"), "{err}");
@@ -77,7 +77,10 @@ fn edit_refuses_values_the_config_does_not_allow_and_id_changes() {
         .run_with(&["edit", &id], &[("EDITOR", &editor)], None)
         .fails(1)
         .to_string();
-    assert!(err.contains("line 4: unknown status \"slvd\""), "{err}");
+    assert!(
+        err.contains("ticket.md:4: unknown status \"slvd\""),
+        "{err}"
+    );
     let editor = repo.editor_script("ed2.sh", r#"sed -i 's/^id: .*/id: 00000000/' "$1""#);
     let err = repo
         .run_with(&["edit", &id], &[("EDITOR", &editor)], None)

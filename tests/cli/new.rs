@@ -538,3 +538,20 @@ fn repo_flag_and_env_reach_the_helpdesk_from_elsewhere() {
     );
     assert_eq!(repo.commit_count(), before + 3);
 }
+
+#[test]
+fn tags_are_single_words() {
+    let repo = TestRepo::new();
+    let err = repo
+        .run(&["new", "-s", "x", "-m", "y", "--tag", "two words"])
+        .fails(1)
+        .to_string();
+    assert!(
+        err.contains("tag \"two words\" has a space or comma"),
+        "{err}"
+    );
+    let id = repo.new_ticket("x", &[]);
+    repo.run(&["set", &id, "tags=a,b c"]).fails(1);
+    repo.run(&["set", &id, "+x,y"]).fails(1);
+    assert_eq!(repo.commit_count(), 2);
+}
