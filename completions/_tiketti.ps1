@@ -27,6 +27,7 @@ Register-ArgumentCompleter -Native -CommandName 'tiketti' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('init', 'init', [CompletionResultType]::ParameterValue, 'Create a helpdesk in DIR (default: the current directory)')
             [CompletionResult]::new('new', 'new', [CompletionResultType]::ParameterValue, 'Open a new ticket and print its ID')
+            [CompletionResult]::new('ingest', 'ingest', [CompletionResultType]::ParameterValue, 'Take in mail: a message on standard input (from the mail server), message files, mbox files or Maildirs')
             [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show a ticket: its fields, description, thread (notes, messages, contacts), links and recent history')
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List tickets, oldest first')
             [CompletionResult]::new('assign', 'assign', [CompletionResultType]::ParameterValue, 'Give a ticket to an agent (and optionally a group), or take it off everyone''s queue')
@@ -40,6 +41,8 @@ Register-ArgumentCompleter -Native -CommandName 'tiketti' -ScriptBlock {
             [CompletionResult]::new('edit', 'edit', [CompletionResultType]::ParameterValue, 'Edit a ticket''s file (front matter and description) in your editor')
             [CompletionResult]::new('config', 'config', [CompletionResultType]::ParameterValue, 'Read, change or validate tiketti.yaml')
             [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Check every file of the helpdesk and list each problem as FILE:LINE: MESSAGE')
+            [CompletionResult]::new('quarantine', 'quarantine', [CompletionResultType]::ParameterValue, 'Messages that could not be read as mail: list, inspect, retry or drop them')
+            [CompletionResult]::new('customer', 'customer', [CompletionResultType]::ParameterValue, 'Show one customer''s tickets (as requester or participant) from every channel, newest first')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a completion script for SHELL')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -70,6 +73,18 @@ Register-ArgumentCompleter -Native -CommandName 'tiketti' -ScriptBlock {
             [CompletionResult]::new('-F', '-F ', [CompletionResultType]::ParameterName, 'Read the text from FILE (`-` for standard input)')
             [CompletionResult]::new('--file', '--file', [CompletionResultType]::ParameterName, 'Read the text from FILE (`-` for standard input)')
             [CompletionResult]::new('--repo', '--repo', [CompletionResultType]::ParameterName, 'The helpdesk directory (default: the nearest directory at or above the current one that holds tiketti.yaml)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'tiketti;ingest' {
+            [CompletionResult]::new('--mbox', '--mbox', [CompletionResultType]::ParameterName, 'Every message in these mbox files (mboxo, mboxrd, Content-Length)')
+            [CompletionResult]::new('--maildir', '--maildir', [CompletionResultType]::ParameterName, 'Every message in new/ and cur/ of a Maildir that is not flagged Seen; each one processed is moved to cur/ and flagged Seen, so a re-run skips it')
+            [CompletionResult]::new('--time', '--time', [CompletionResultType]::ParameterName, 'Take each message''s time from its Date header (default for files, mbox and Maildir) or from its arrival (default for standard input)')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'table (a summary line) or json (every message''s outcome)')
+            [CompletionResult]::new('--repo', '--repo', [CompletionResultType]::ParameterName, 'The helpdesk directory (default: the nearest directory at or above the current one that holds tiketti.yaml)')
+            [CompletionResult]::new('--drain', '--drain', [CompletionResultType]::ParameterName, 'Process only what waits in the spool (left by a run that could not finish)')
+            [CompletionResult]::new('--spool-only', '--spool-only', [CompletionResultType]::ParameterName, 'Spool the message on standard input and exit; a later `ingest --drain` processes it')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             break
@@ -221,6 +236,74 @@ Register-ArgumentCompleter -Native -CommandName 'tiketti' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             break
         }
+        'tiketti;quarantine' {
+            [CompletionResult]::new('--repo', '--repo', [CompletionResultType]::ParameterName, 'The helpdesk directory (default: the nearest directory at or above the current one that holds tiketti.yaml)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List quarantined messages with their reasons')
+            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show one entry: its reason and the start of the message')
+            [CompletionResult]::new('retry', 'retry', [CompletionResultType]::ParameterValue, 'Take entries in again (after a fix in tiketti or the config); a message that is read this time becomes a ticket and leaves the quarantine in the same commit')
+            [CompletionResult]::new('drop', 'drop', [CompletionResultType]::ParameterValue, 'Delete entries for good (the commit history still has them)')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'tiketti;quarantine;list' {
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'format')
+            [CompletionResult]::new('--repo', '--repo', [CompletionResultType]::ParameterName, 'The helpdesk directory (default: the nearest directory at or above the current one that holds tiketti.yaml)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'tiketti;quarantine;show' {
+            [CompletionResult]::new('--repo', '--repo', [CompletionResultType]::ParameterName, 'The helpdesk directory (default: the nearest directory at or above the current one that holds tiketti.yaml)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'tiketti;quarantine;retry' {
+            [CompletionResult]::new('--repo', '--repo', [CompletionResultType]::ParameterName, 'The helpdesk directory (default: the nearest directory at or above the current one that holds tiketti.yaml)')
+            [CompletionResult]::new('--all', '--all', [CompletionResultType]::ParameterName, 'all')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'tiketti;quarantine;drop' {
+            [CompletionResult]::new('--repo', '--repo', [CompletionResultType]::ParameterName, 'The helpdesk directory (default: the nearest directory at or above the current one that holds tiketti.yaml)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'tiketti;quarantine;help' {
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List quarantined messages with their reasons')
+            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show one entry: its reason and the start of the message')
+            [CompletionResult]::new('retry', 'retry', [CompletionResultType]::ParameterValue, 'Take entries in again (after a fix in tiketti or the config); a message that is read this time becomes a ticket and leaves the quarantine in the same commit')
+            [CompletionResult]::new('drop', 'drop', [CompletionResultType]::ParameterValue, 'Delete entries for good (the commit history still has them)')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'tiketti;quarantine;help;list' {
+            break
+        }
+        'tiketti;quarantine;help;show' {
+            break
+        }
+        'tiketti;quarantine;help;retry' {
+            break
+        }
+        'tiketti;quarantine;help;drop' {
+            break
+        }
+        'tiketti;quarantine;help;help' {
+            break
+        }
+        'tiketti;customer' {
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'format')
+            [CompletionResult]::new('--repo', '--repo', [CompletionResultType]::ParameterName, 'The helpdesk directory (default: the nearest directory at or above the current one that holds tiketti.yaml)')
+            [CompletionResult]::new('--open', '--open', [CompletionResultType]::ParameterName, 'Only open tickets')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
         'tiketti;completions' {
             [CompletionResult]::new('--repo', '--repo', [CompletionResultType]::ParameterName, 'The helpdesk directory (default: the nearest directory at or above the current one that holds tiketti.yaml)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
@@ -230,6 +313,7 @@ Register-ArgumentCompleter -Native -CommandName 'tiketti' -ScriptBlock {
         'tiketti;help' {
             [CompletionResult]::new('init', 'init', [CompletionResultType]::ParameterValue, 'Create a helpdesk in DIR (default: the current directory)')
             [CompletionResult]::new('new', 'new', [CompletionResultType]::ParameterValue, 'Open a new ticket and print its ID')
+            [CompletionResult]::new('ingest', 'ingest', [CompletionResultType]::ParameterValue, 'Take in mail: a message on standard input (from the mail server), message files, mbox files or Maildirs')
             [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show a ticket: its fields, description, thread (notes, messages, contacts), links and recent history')
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List tickets, oldest first')
             [CompletionResult]::new('assign', 'assign', [CompletionResultType]::ParameterValue, 'Give a ticket to an agent (and optionally a group), or take it off everyone''s queue')
@@ -243,6 +327,8 @@ Register-ArgumentCompleter -Native -CommandName 'tiketti' -ScriptBlock {
             [CompletionResult]::new('edit', 'edit', [CompletionResultType]::ParameterValue, 'Edit a ticket''s file (front matter and description) in your editor')
             [CompletionResult]::new('config', 'config', [CompletionResultType]::ParameterValue, 'Read, change or validate tiketti.yaml')
             [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Check every file of the helpdesk and list each problem as FILE:LINE: MESSAGE')
+            [CompletionResult]::new('quarantine', 'quarantine', [CompletionResultType]::ParameterValue, 'Messages that could not be read as mail: list, inspect, retry or drop them')
+            [CompletionResult]::new('customer', 'customer', [CompletionResultType]::ParameterValue, 'Show one customer''s tickets (as requester or participant) from every channel, newest first')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a completion script for SHELL')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -251,6 +337,9 @@ Register-ArgumentCompleter -Native -CommandName 'tiketti' -ScriptBlock {
             break
         }
         'tiketti;help;new' {
+            break
+        }
+        'tiketti;help;ingest' {
             break
         }
         'tiketti;help;show' {
@@ -302,6 +391,28 @@ Register-ArgumentCompleter -Native -CommandName 'tiketti' -ScriptBlock {
             break
         }
         'tiketti;help;check' {
+            break
+        }
+        'tiketti;help;quarantine' {
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List quarantined messages with their reasons')
+            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show one entry: its reason and the start of the message')
+            [CompletionResult]::new('retry', 'retry', [CompletionResultType]::ParameterValue, 'Take entries in again (after a fix in tiketti or the config); a message that is read this time becomes a ticket and leaves the quarantine in the same commit')
+            [CompletionResult]::new('drop', 'drop', [CompletionResultType]::ParameterValue, 'Delete entries for good (the commit history still has them)')
+            break
+        }
+        'tiketti;help;quarantine;list' {
+            break
+        }
+        'tiketti;help;quarantine;show' {
+            break
+        }
+        'tiketti;help;quarantine;retry' {
+            break
+        }
+        'tiketti;help;quarantine;drop' {
+            break
+        }
+        'tiketti;help;customer' {
             break
         }
         'tiketti;help;completions' {

@@ -31,11 +31,17 @@ _tiketti() {
             tiketti,config)
                 cmd="tiketti__subcmd__config"
                 ;;
+            tiketti,customer)
+                cmd="tiketti__subcmd__customer"
+                ;;
             tiketti,edit)
                 cmd="tiketti__subcmd__edit"
                 ;;
             tiketti,help)
                 cmd="tiketti__subcmd__help"
+                ;;
+            tiketti,ingest)
+                cmd="tiketti__subcmd__ingest"
                 ;;
             tiketti,init)
                 cmd="tiketti__subcmd__init"
@@ -51,6 +57,9 @@ _tiketti() {
                 ;;
             tiketti,note)
                 cmd="tiketti__subcmd__note"
+                ;;
+            tiketti,quarantine)
+                cmd="tiketti__subcmd__quarantine"
                 ;;
             tiketti,reopen)
                 cmd="tiketti__subcmd__reopen"
@@ -106,11 +115,17 @@ _tiketti() {
             tiketti__subcmd__help,config)
                 cmd="tiketti__subcmd__help__subcmd__config"
                 ;;
+            tiketti__subcmd__help,customer)
+                cmd="tiketti__subcmd__help__subcmd__customer"
+                ;;
             tiketti__subcmd__help,edit)
                 cmd="tiketti__subcmd__help__subcmd__edit"
                 ;;
             tiketti__subcmd__help,help)
                 cmd="tiketti__subcmd__help__subcmd__help"
+                ;;
+            tiketti__subcmd__help,ingest)
+                cmd="tiketti__subcmd__help__subcmd__ingest"
                 ;;
             tiketti__subcmd__help,init)
                 cmd="tiketti__subcmd__help__subcmd__init"
@@ -126,6 +141,9 @@ _tiketti() {
                 ;;
             tiketti__subcmd__help,note)
                 cmd="tiketti__subcmd__help__subcmd__note"
+                ;;
+            tiketti__subcmd__help,quarantine)
+                cmd="tiketti__subcmd__help__subcmd__quarantine"
                 ;;
             tiketti__subcmd__help,reopen)
                 cmd="tiketti__subcmd__help__subcmd__reopen"
@@ -151,6 +169,48 @@ _tiketti() {
             tiketti__subcmd__help__subcmd__config,set)
                 cmd="tiketti__subcmd__help__subcmd__config__subcmd__set"
                 ;;
+            tiketti__subcmd__help__subcmd__quarantine,drop)
+                cmd="tiketti__subcmd__help__subcmd__quarantine__subcmd__drop"
+                ;;
+            tiketti__subcmd__help__subcmd__quarantine,list)
+                cmd="tiketti__subcmd__help__subcmd__quarantine__subcmd__list"
+                ;;
+            tiketti__subcmd__help__subcmd__quarantine,retry)
+                cmd="tiketti__subcmd__help__subcmd__quarantine__subcmd__retry"
+                ;;
+            tiketti__subcmd__help__subcmd__quarantine,show)
+                cmd="tiketti__subcmd__help__subcmd__quarantine__subcmd__show"
+                ;;
+            tiketti__subcmd__quarantine,drop)
+                cmd="tiketti__subcmd__quarantine__subcmd__drop"
+                ;;
+            tiketti__subcmd__quarantine,help)
+                cmd="tiketti__subcmd__quarantine__subcmd__help"
+                ;;
+            tiketti__subcmd__quarantine,list)
+                cmd="tiketti__subcmd__quarantine__subcmd__list"
+                ;;
+            tiketti__subcmd__quarantine,retry)
+                cmd="tiketti__subcmd__quarantine__subcmd__retry"
+                ;;
+            tiketti__subcmd__quarantine,show)
+                cmd="tiketti__subcmd__quarantine__subcmd__show"
+                ;;
+            tiketti__subcmd__quarantine__subcmd__help,drop)
+                cmd="tiketti__subcmd__quarantine__subcmd__help__subcmd__drop"
+                ;;
+            tiketti__subcmd__quarantine__subcmd__help,help)
+                cmd="tiketti__subcmd__quarantine__subcmd__help__subcmd__help"
+                ;;
+            tiketti__subcmd__quarantine__subcmd__help,list)
+                cmd="tiketti__subcmd__quarantine__subcmd__help__subcmd__list"
+                ;;
+            tiketti__subcmd__quarantine__subcmd__help,retry)
+                cmd="tiketti__subcmd__quarantine__subcmd__help__subcmd__retry"
+                ;;
+            tiketti__subcmd__quarantine__subcmd__help,show)
+                cmd="tiketti__subcmd__quarantine__subcmd__help__subcmd__show"
+                ;;
             *)
                 ;;
         esac
@@ -158,7 +218,7 @@ _tiketti() {
 
     case "${cmd}" in
         tiketti)
-            opts="-h -V --repo --help --version init new show list assign status solve close reopen set note log edit config check completions help"
+            opts="-h -V --repo --help --version init new ingest show list assign status solve close reopen set note log edit config check quarantine customer completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -397,6 +457,28 @@ _tiketti() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        tiketti__subcmd__customer)
+            opts="-h --open --format --repo --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --format)
+                    COMPREPLY=($(compgen -W "table json csv ids" -- "${cur}"))
+                    return 0
+                    ;;
+                --repo)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         tiketti__subcmd__edit)
             opts="-h --repo --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -416,7 +498,7 @@ _tiketti() {
             return 0
             ;;
         tiketti__subcmd__help)
-            opts="init new show list assign status solve close reopen set note log edit config check completions help"
+            opts="init new ingest show list assign status solve close reopen set note log edit config check quarantine customer completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -541,6 +623,20 @@ _tiketti() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        tiketti__subcmd__help__subcmd__customer)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         tiketti__subcmd__help__subcmd__edit)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -556,6 +652,20 @@ _tiketti() {
             return 0
             ;;
         tiketti__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tiketti__subcmd__help__subcmd__ingest)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -639,6 +749,76 @@ _tiketti() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        tiketti__subcmd__help__subcmd__quarantine)
+            opts="list show retry drop"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tiketti__subcmd__help__subcmd__quarantine__subcmd__drop)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tiketti__subcmd__help__subcmd__quarantine__subcmd__list)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tiketti__subcmd__help__subcmd__quarantine__subcmd__retry)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tiketti__subcmd__help__subcmd__quarantine__subcmd__show)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         tiketti__subcmd__help__subcmd__reopen)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -702,6 +882,40 @@ _tiketti() {
                 return 0
             fi
             case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tiketti__subcmd__ingest)
+            opts="-h --mbox --maildir --drain --spool-only --time --format --repo --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --mbox)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --maildir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --time)
+                    COMPREPLY=($(compgen -W "header arrival" -- "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                --repo)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -940,6 +1154,184 @@ _tiketti() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --repo)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tiketti__subcmd__quarantine)
+            opts="-h --repo --help list show retry drop help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --repo)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tiketti__subcmd__quarantine__subcmd__drop)
+            opts="-h --repo --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --repo)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tiketti__subcmd__quarantine__subcmd__help)
+            opts="list show retry drop help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tiketti__subcmd__quarantine__subcmd__help__subcmd__drop)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tiketti__subcmd__quarantine__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tiketti__subcmd__quarantine__subcmd__help__subcmd__list)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tiketti__subcmd__quarantine__subcmd__help__subcmd__retry)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tiketti__subcmd__quarantine__subcmd__help__subcmd__show)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tiketti__subcmd__quarantine__subcmd__list)
+            opts="-h --format --repo --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --format)
+                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                --repo)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tiketti__subcmd__quarantine__subcmd__retry)
+            opts="-h --all --repo --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --repo)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tiketti__subcmd__quarantine__subcmd__show)
+            opts="-h --repo --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
                 --repo)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

@@ -24,6 +24,7 @@ set edit:completion:arg-completer[tiketti] = {|@words|
             cand --version 'Print version'
             cand init 'Create a helpdesk in DIR (default: the current directory)'
             cand new 'Open a new ticket and print its ID'
+            cand ingest 'Take in mail: a message on standard input (from the mail server), message files, mbox files or Maildirs'
             cand show 'Show a ticket: its fields, description, thread (notes, messages, contacts), links and recent history'
             cand list 'List tickets, oldest first'
             cand assign 'Give a ticket to an agent (and optionally a group), or take it off everyone''s queue'
@@ -37,6 +38,8 @@ set edit:completion:arg-completer[tiketti] = {|@words|
             cand edit 'Edit a ticket''s file (front matter and description) in your editor'
             cand config 'Read, change or validate tiketti.yaml'
             cand check 'Check every file of the helpdesk and list each problem as FILE:LINE: MESSAGE'
+            cand quarantine 'Messages that could not be read as mail: list, inspect, retry or drop them'
+            cand customer 'Show one customer''s tickets (as requester or participant) from every channel, newest first'
             cand completions 'Print a completion script for SHELL'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -65,6 +68,17 @@ set edit:completion:arg-completer[tiketti] = {|@words|
             cand -F 'Read the text from FILE (`-` for standard input)'
             cand --file 'Read the text from FILE (`-` for standard input)'
             cand --repo 'The helpdesk directory (default: the nearest directory at or above the current one that holds tiketti.yaml)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'tiketti;ingest'= {
+            cand --mbox 'Every message in these mbox files (mboxo, mboxrd, Content-Length)'
+            cand --maildir 'Every message in new/ and cur/ of a Maildir that is not flagged Seen; each one processed is moved to cur/ and flagged Seen, so a re-run skips it'
+            cand --time 'Take each message''s time from its Date header (default for files, mbox and Maildir) or from its arrival (default for standard input)'
+            cand --format 'table (a summary line) or json (every message''s outcome)'
+            cand --repo 'The helpdesk directory (default: the nearest directory at or above the current one that holds tiketti.yaml)'
+            cand --drain 'Process only what waits in the spool (left by a run that could not finish)'
+            cand --spool-only 'Spool the message on standard input and exit; a later `ingest --drain` processes it'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
         }
@@ -194,6 +208,62 @@ set edit:completion:arg-completer[tiketti] = {|@words|
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
         }
+        &'tiketti;quarantine'= {
+            cand --repo 'The helpdesk directory (default: the nearest directory at or above the current one that holds tiketti.yaml)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand list 'List quarantined messages with their reasons'
+            cand show 'Show one entry: its reason and the start of the message'
+            cand retry 'Take entries in again (after a fix in tiketti or the config); a message that is read this time becomes a ticket and leaves the quarantine in the same commit'
+            cand drop 'Delete entries for good (the commit history still has them)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'tiketti;quarantine;list'= {
+            cand --format 'format'
+            cand --repo 'The helpdesk directory (default: the nearest directory at or above the current one that holds tiketti.yaml)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'tiketti;quarantine;show'= {
+            cand --repo 'The helpdesk directory (default: the nearest directory at or above the current one that holds tiketti.yaml)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'tiketti;quarantine;retry'= {
+            cand --repo 'The helpdesk directory (default: the nearest directory at or above the current one that holds tiketti.yaml)'
+            cand --all 'all'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'tiketti;quarantine;drop'= {
+            cand --repo 'The helpdesk directory (default: the nearest directory at or above the current one that holds tiketti.yaml)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'tiketti;quarantine;help'= {
+            cand list 'List quarantined messages with their reasons'
+            cand show 'Show one entry: its reason and the start of the message'
+            cand retry 'Take entries in again (after a fix in tiketti or the config); a message that is read this time becomes a ticket and leaves the quarantine in the same commit'
+            cand drop 'Delete entries for good (the commit history still has them)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'tiketti;quarantine;help;list'= {
+        }
+        &'tiketti;quarantine;help;show'= {
+        }
+        &'tiketti;quarantine;help;retry'= {
+        }
+        &'tiketti;quarantine;help;drop'= {
+        }
+        &'tiketti;quarantine;help;help'= {
+        }
+        &'tiketti;customer'= {
+            cand --format 'format'
+            cand --repo 'The helpdesk directory (default: the nearest directory at or above the current one that holds tiketti.yaml)'
+            cand --open 'Only open tickets'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
         &'tiketti;completions'= {
             cand --repo 'The helpdesk directory (default: the nearest directory at or above the current one that holds tiketti.yaml)'
             cand -h 'Print help (see more with ''--help'')'
@@ -202,6 +272,7 @@ set edit:completion:arg-completer[tiketti] = {|@words|
         &'tiketti;help'= {
             cand init 'Create a helpdesk in DIR (default: the current directory)'
             cand new 'Open a new ticket and print its ID'
+            cand ingest 'Take in mail: a message on standard input (from the mail server), message files, mbox files or Maildirs'
             cand show 'Show a ticket: its fields, description, thread (notes, messages, contacts), links and recent history'
             cand list 'List tickets, oldest first'
             cand assign 'Give a ticket to an agent (and optionally a group), or take it off everyone''s queue'
@@ -215,12 +286,16 @@ set edit:completion:arg-completer[tiketti] = {|@words|
             cand edit 'Edit a ticket''s file (front matter and description) in your editor'
             cand config 'Read, change or validate tiketti.yaml'
             cand check 'Check every file of the helpdesk and list each problem as FILE:LINE: MESSAGE'
+            cand quarantine 'Messages that could not be read as mail: list, inspect, retry or drop them'
+            cand customer 'Show one customer''s tickets (as requester or participant) from every channel, newest first'
             cand completions 'Print a completion script for SHELL'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'tiketti;help;init'= {
         }
         &'tiketti;help;new'= {
+        }
+        &'tiketti;help;ingest'= {
         }
         &'tiketti;help;show'= {
         }
@@ -256,6 +331,22 @@ set edit:completion:arg-completer[tiketti] = {|@words|
         &'tiketti;help;config;check'= {
         }
         &'tiketti;help;check'= {
+        }
+        &'tiketti;help;quarantine'= {
+            cand list 'List quarantined messages with their reasons'
+            cand show 'Show one entry: its reason and the start of the message'
+            cand retry 'Take entries in again (after a fix in tiketti or the config); a message that is read this time becomes a ticket and leaves the quarantine in the same commit'
+            cand drop 'Delete entries for good (the commit history still has them)'
+        }
+        &'tiketti;help;quarantine;list'= {
+        }
+        &'tiketti;help;quarantine;show'= {
+        }
+        &'tiketti;help;quarantine;retry'= {
+        }
+        &'tiketti;help;quarantine;drop'= {
+        }
+        &'tiketti;help;customer'= {
         }
         &'tiketti;help;completions'= {
         }

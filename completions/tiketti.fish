@@ -29,6 +29,7 @@ complete -c tiketti -n "__fish_tiketti_needs_command" -s h -l help -d 'Print hel
 complete -c tiketti -n "__fish_tiketti_needs_command" -s V -l version -d 'Print version'
 complete -c tiketti -n "__fish_tiketti_needs_command" -f -a "init" -d 'Create a helpdesk in DIR (default: the current directory)'
 complete -c tiketti -n "__fish_tiketti_needs_command" -f -a "new" -d 'Open a new ticket and print its ID'
+complete -c tiketti -n "__fish_tiketti_needs_command" -f -a "ingest" -d 'Take in mail: a message on standard input (from the mail server), message files, mbox files or Maildirs'
 complete -c tiketti -n "__fish_tiketti_needs_command" -f -a "show" -d 'Show a ticket: its fields, description, thread (notes, messages, contacts), links and recent history'
 complete -c tiketti -n "__fish_tiketti_needs_command" -f -a "list" -d 'List tickets, oldest first'
 complete -c tiketti -n "__fish_tiketti_needs_command" -f -a "assign" -d 'Give a ticket to an agent (and optionally a group), or take it off everyone\'s queue'
@@ -42,6 +43,8 @@ complete -c tiketti -n "__fish_tiketti_needs_command" -f -a "log" -d 'Show who c
 complete -c tiketti -n "__fish_tiketti_needs_command" -f -a "edit" -d 'Edit a ticket\'s file (front matter and description) in your editor'
 complete -c tiketti -n "__fish_tiketti_needs_command" -f -a "config" -d 'Read, change or validate tiketti.yaml'
 complete -c tiketti -n "__fish_tiketti_needs_command" -f -a "check" -d 'Check every file of the helpdesk and list each problem as FILE:LINE: MESSAGE'
+complete -c tiketti -n "__fish_tiketti_needs_command" -f -a "quarantine" -d 'Messages that could not be read as mail: list, inspect, retry or drop them'
+complete -c tiketti -n "__fish_tiketti_needs_command" -f -a "customer" -d 'Show one customer\'s tickets (as requester or participant) from every channel, newest first'
 complete -c tiketti -n "__fish_tiketti_needs_command" -f -a "completions" -d 'Print a completion script for SHELL'
 complete -c tiketti -n "__fish_tiketti_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c tiketti -n "__fish_tiketti_using_subcommand init" -l name -d 'The helpdesk\'s name, as customers will see it' -r
@@ -62,6 +65,16 @@ complete -c tiketti -n "__fish_tiketti_using_subcommand new" -s m -l message -d 
 complete -c tiketti -n "__fish_tiketti_using_subcommand new" -s F -l file -d 'Read the text from FILE (`-` for standard input)' -r -F
 complete -c tiketti -n "__fish_tiketti_using_subcommand new" -l repo -d 'The helpdesk directory (default: the nearest directory at or above the current one that holds tiketti.yaml)' -r -F
 complete -c tiketti -n "__fish_tiketti_using_subcommand new" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c tiketti -n "__fish_tiketti_using_subcommand ingest" -l mbox -d 'Every message in these mbox files (mboxo, mboxrd, Content-Length)' -r -F
+complete -c tiketti -n "__fish_tiketti_using_subcommand ingest" -l maildir -d 'Every message in new/ and cur/ of a Maildir that is not flagged Seen; each one processed is moved to cur/ and flagged Seen, so a re-run skips it' -r -F
+complete -c tiketti -n "__fish_tiketti_using_subcommand ingest" -l time -d 'Take each message\'s time from its Date header (default for files, mbox and Maildir) or from its arrival (default for standard input)' -r -f -a "header\t''
+arrival\t''"
+complete -c tiketti -n "__fish_tiketti_using_subcommand ingest" -l format -d 'table (a summary line) or json (every message\'s outcome)' -r -f -a "table\t''
+json\t''"
+complete -c tiketti -n "__fish_tiketti_using_subcommand ingest" -l repo -d 'The helpdesk directory (default: the nearest directory at or above the current one that holds tiketti.yaml)' -r -F
+complete -c tiketti -n "__fish_tiketti_using_subcommand ingest" -l drain -d 'Process only what waits in the spool (left by a run that could not finish)'
+complete -c tiketti -n "__fish_tiketti_using_subcommand ingest" -l spool-only -d 'Spool the message on standard input and exit; a later `ingest --drain` processes it'
+complete -c tiketti -n "__fish_tiketti_using_subcommand ingest" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c tiketti -n "__fish_tiketti_using_subcommand show" -l format -d 'table (for people) or json' -r -f -a "table\t''
 json\t''"
 complete -c tiketti -n "__fish_tiketti_using_subcommand show" -l history -d 'How many history entries to show' -r
@@ -134,25 +147,62 @@ complete -c tiketti -n "__fish_tiketti_using_subcommand check" -l format -d 'tab
 json\t''"
 complete -c tiketti -n "__fish_tiketti_using_subcommand check" -l repo -d 'The helpdesk directory (default: the nearest directory at or above the current one that holds tiketti.yaml)' -r -F
 complete -c tiketti -n "__fish_tiketti_using_subcommand check" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c tiketti -n "__fish_tiketti_using_subcommand quarantine; and not __fish_seen_subcommand_from list show retry drop help" -l repo -d 'The helpdesk directory (default: the nearest directory at or above the current one that holds tiketti.yaml)' -r -F
+complete -c tiketti -n "__fish_tiketti_using_subcommand quarantine; and not __fish_seen_subcommand_from list show retry drop help" -s h -l help -d 'Print help'
+complete -c tiketti -n "__fish_tiketti_using_subcommand quarantine; and not __fish_seen_subcommand_from list show retry drop help" -f -a "list" -d 'List quarantined messages with their reasons'
+complete -c tiketti -n "__fish_tiketti_using_subcommand quarantine; and not __fish_seen_subcommand_from list show retry drop help" -f -a "show" -d 'Show one entry: its reason and the start of the message'
+complete -c tiketti -n "__fish_tiketti_using_subcommand quarantine; and not __fish_seen_subcommand_from list show retry drop help" -f -a "retry" -d 'Take entries in again (after a fix in tiketti or the config); a message that is read this time becomes a ticket and leaves the quarantine in the same commit'
+complete -c tiketti -n "__fish_tiketti_using_subcommand quarantine; and not __fish_seen_subcommand_from list show retry drop help" -f -a "drop" -d 'Delete entries for good (the commit history still has them)'
+complete -c tiketti -n "__fish_tiketti_using_subcommand quarantine; and not __fish_seen_subcommand_from list show retry drop help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c tiketti -n "__fish_tiketti_using_subcommand quarantine; and __fish_seen_subcommand_from list" -l format -r -f -a "table\t''
+json\t''"
+complete -c tiketti -n "__fish_tiketti_using_subcommand quarantine; and __fish_seen_subcommand_from list" -l repo -d 'The helpdesk directory (default: the nearest directory at or above the current one that holds tiketti.yaml)' -r -F
+complete -c tiketti -n "__fish_tiketti_using_subcommand quarantine; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
+complete -c tiketti -n "__fish_tiketti_using_subcommand quarantine; and __fish_seen_subcommand_from show" -l repo -d 'The helpdesk directory (default: the nearest directory at or above the current one that holds tiketti.yaml)' -r -F
+complete -c tiketti -n "__fish_tiketti_using_subcommand quarantine; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help'
+complete -c tiketti -n "__fish_tiketti_using_subcommand quarantine; and __fish_seen_subcommand_from retry" -l repo -d 'The helpdesk directory (default: the nearest directory at or above the current one that holds tiketti.yaml)' -r -F
+complete -c tiketti -n "__fish_tiketti_using_subcommand quarantine; and __fish_seen_subcommand_from retry" -l all
+complete -c tiketti -n "__fish_tiketti_using_subcommand quarantine; and __fish_seen_subcommand_from retry" -s h -l help -d 'Print help'
+complete -c tiketti -n "__fish_tiketti_using_subcommand quarantine; and __fish_seen_subcommand_from drop" -l repo -d 'The helpdesk directory (default: the nearest directory at or above the current one that holds tiketti.yaml)' -r -F
+complete -c tiketti -n "__fish_tiketti_using_subcommand quarantine; and __fish_seen_subcommand_from drop" -s h -l help -d 'Print help'
+complete -c tiketti -n "__fish_tiketti_using_subcommand quarantine; and __fish_seen_subcommand_from help" -f -a "list" -d 'List quarantined messages with their reasons'
+complete -c tiketti -n "__fish_tiketti_using_subcommand quarantine; and __fish_seen_subcommand_from help" -f -a "show" -d 'Show one entry: its reason and the start of the message'
+complete -c tiketti -n "__fish_tiketti_using_subcommand quarantine; and __fish_seen_subcommand_from help" -f -a "retry" -d 'Take entries in again (after a fix in tiketti or the config); a message that is read this time becomes a ticket and leaves the quarantine in the same commit'
+complete -c tiketti -n "__fish_tiketti_using_subcommand quarantine; and __fish_seen_subcommand_from help" -f -a "drop" -d 'Delete entries for good (the commit history still has them)'
+complete -c tiketti -n "__fish_tiketti_using_subcommand quarantine; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c tiketti -n "__fish_tiketti_using_subcommand customer" -l format -r -f -a "table\t''
+json\t''
+csv\t''
+ids\t''"
+complete -c tiketti -n "__fish_tiketti_using_subcommand customer" -l repo -d 'The helpdesk directory (default: the nearest directory at or above the current one that holds tiketti.yaml)' -r -F
+complete -c tiketti -n "__fish_tiketti_using_subcommand customer" -l open -d 'Only open tickets'
+complete -c tiketti -n "__fish_tiketti_using_subcommand customer" -s h -l help -d 'Print help'
 complete -c tiketti -n "__fish_tiketti_using_subcommand completions" -l repo -d 'The helpdesk directory (default: the nearest directory at or above the current one that holds tiketti.yaml)' -r -F
 complete -c tiketti -n "__fish_tiketti_using_subcommand completions" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c tiketti -n "__fish_tiketti_using_subcommand help; and not __fish_seen_subcommand_from init new show list assign status solve close reopen set note log edit config check completions help" -f -a "init" -d 'Create a helpdesk in DIR (default: the current directory)'
-complete -c tiketti -n "__fish_tiketti_using_subcommand help; and not __fish_seen_subcommand_from init new show list assign status solve close reopen set note log edit config check completions help" -f -a "new" -d 'Open a new ticket and print its ID'
-complete -c tiketti -n "__fish_tiketti_using_subcommand help; and not __fish_seen_subcommand_from init new show list assign status solve close reopen set note log edit config check completions help" -f -a "show" -d 'Show a ticket: its fields, description, thread (notes, messages, contacts), links and recent history'
-complete -c tiketti -n "__fish_tiketti_using_subcommand help; and not __fish_seen_subcommand_from init new show list assign status solve close reopen set note log edit config check completions help" -f -a "list" -d 'List tickets, oldest first'
-complete -c tiketti -n "__fish_tiketti_using_subcommand help; and not __fish_seen_subcommand_from init new show list assign status solve close reopen set note log edit config check completions help" -f -a "assign" -d 'Give a ticket to an agent (and optionally a group), or take it off everyone\'s queue'
-complete -c tiketti -n "__fish_tiketti_using_subcommand help; and not __fish_seen_subcommand_from init new show list assign status solve close reopen set note log edit config check completions help" -f -a "status" -d 'Move a ticket to another status (allowed moves are in tiketti.yaml `statuses[].to`)'
-complete -c tiketti -n "__fish_tiketti_using_subcommand help; and not __fish_seen_subcommand_from init new show list assign status solve close reopen set note log edit config check completions help" -f -a "solve" -d 'Mark a ticket solved (the status in defaults.solve)'
-complete -c tiketti -n "__fish_tiketti_using_subcommand help; and not __fish_seen_subcommand_from init new show list assign status solve close reopen set note log edit config check completions help" -f -a "close" -d 'Close a ticket (the status in defaults.close)'
-complete -c tiketti -n "__fish_tiketti_using_subcommand help; and not __fish_seen_subcommand_from init new show list assign status solve close reopen set note log edit config check completions help" -f -a "reopen" -d 'Reopen a solved or closed ticket (the status in defaults.reopen)'
-complete -c tiketti -n "__fish_tiketti_using_subcommand help; and not __fish_seen_subcommand_from init new show list assign status solve close reopen set note log edit config check completions help" -f -a "set" -d 'Change fields: priority, due, category, subject, channel, requester, cc, tags and custom fields'
-complete -c tiketti -n "__fish_tiketti_using_subcommand help; and not __fish_seen_subcommand_from init new show list assign status solve close reopen set note log edit config check completions help" -f -a "note" -d 'Add an internal note to a ticket. Customers never see notes'
-complete -c tiketti -n "__fish_tiketti_using_subcommand help; and not __fish_seen_subcommand_from init new show list assign status solve close reopen set note log edit config check completions help" -f -a "log" -d 'Show who changed a ticket, what and when, newest first'
-complete -c tiketti -n "__fish_tiketti_using_subcommand help; and not __fish_seen_subcommand_from init new show list assign status solve close reopen set note log edit config check completions help" -f -a "edit" -d 'Edit a ticket\'s file (front matter and description) in your editor'
-complete -c tiketti -n "__fish_tiketti_using_subcommand help; and not __fish_seen_subcommand_from init new show list assign status solve close reopen set note log edit config check completions help" -f -a "config" -d 'Read, change or validate tiketti.yaml'
-complete -c tiketti -n "__fish_tiketti_using_subcommand help; and not __fish_seen_subcommand_from init new show list assign status solve close reopen set note log edit config check completions help" -f -a "check" -d 'Check every file of the helpdesk and list each problem as FILE:LINE: MESSAGE'
-complete -c tiketti -n "__fish_tiketti_using_subcommand help; and not __fish_seen_subcommand_from init new show list assign status solve close reopen set note log edit config check completions help" -f -a "completions" -d 'Print a completion script for SHELL'
-complete -c tiketti -n "__fish_tiketti_using_subcommand help; and not __fish_seen_subcommand_from init new show list assign status solve close reopen set note log edit config check completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c tiketti -n "__fish_tiketti_using_subcommand help; and not __fish_seen_subcommand_from init new ingest show list assign status solve close reopen set note log edit config check quarantine customer completions help" -f -a "init" -d 'Create a helpdesk in DIR (default: the current directory)'
+complete -c tiketti -n "__fish_tiketti_using_subcommand help; and not __fish_seen_subcommand_from init new ingest show list assign status solve close reopen set note log edit config check quarantine customer completions help" -f -a "new" -d 'Open a new ticket and print its ID'
+complete -c tiketti -n "__fish_tiketti_using_subcommand help; and not __fish_seen_subcommand_from init new ingest show list assign status solve close reopen set note log edit config check quarantine customer completions help" -f -a "ingest" -d 'Take in mail: a message on standard input (from the mail server), message files, mbox files or Maildirs'
+complete -c tiketti -n "__fish_tiketti_using_subcommand help; and not __fish_seen_subcommand_from init new ingest show list assign status solve close reopen set note log edit config check quarantine customer completions help" -f -a "show" -d 'Show a ticket: its fields, description, thread (notes, messages, contacts), links and recent history'
+complete -c tiketti -n "__fish_tiketti_using_subcommand help; and not __fish_seen_subcommand_from init new ingest show list assign status solve close reopen set note log edit config check quarantine customer completions help" -f -a "list" -d 'List tickets, oldest first'
+complete -c tiketti -n "__fish_tiketti_using_subcommand help; and not __fish_seen_subcommand_from init new ingest show list assign status solve close reopen set note log edit config check quarantine customer completions help" -f -a "assign" -d 'Give a ticket to an agent (and optionally a group), or take it off everyone\'s queue'
+complete -c tiketti -n "__fish_tiketti_using_subcommand help; and not __fish_seen_subcommand_from init new ingest show list assign status solve close reopen set note log edit config check quarantine customer completions help" -f -a "status" -d 'Move a ticket to another status (allowed moves are in tiketti.yaml `statuses[].to`)'
+complete -c tiketti -n "__fish_tiketti_using_subcommand help; and not __fish_seen_subcommand_from init new ingest show list assign status solve close reopen set note log edit config check quarantine customer completions help" -f -a "solve" -d 'Mark a ticket solved (the status in defaults.solve)'
+complete -c tiketti -n "__fish_tiketti_using_subcommand help; and not __fish_seen_subcommand_from init new ingest show list assign status solve close reopen set note log edit config check quarantine customer completions help" -f -a "close" -d 'Close a ticket (the status in defaults.close)'
+complete -c tiketti -n "__fish_tiketti_using_subcommand help; and not __fish_seen_subcommand_from init new ingest show list assign status solve close reopen set note log edit config check quarantine customer completions help" -f -a "reopen" -d 'Reopen a solved or closed ticket (the status in defaults.reopen)'
+complete -c tiketti -n "__fish_tiketti_using_subcommand help; and not __fish_seen_subcommand_from init new ingest show list assign status solve close reopen set note log edit config check quarantine customer completions help" -f -a "set" -d 'Change fields: priority, due, category, subject, channel, requester, cc, tags and custom fields'
+complete -c tiketti -n "__fish_tiketti_using_subcommand help; and not __fish_seen_subcommand_from init new ingest show list assign status solve close reopen set note log edit config check quarantine customer completions help" -f -a "note" -d 'Add an internal note to a ticket. Customers never see notes'
+complete -c tiketti -n "__fish_tiketti_using_subcommand help; and not __fish_seen_subcommand_from init new ingest show list assign status solve close reopen set note log edit config check quarantine customer completions help" -f -a "log" -d 'Show who changed a ticket, what and when, newest first'
+complete -c tiketti -n "__fish_tiketti_using_subcommand help; and not __fish_seen_subcommand_from init new ingest show list assign status solve close reopen set note log edit config check quarantine customer completions help" -f -a "edit" -d 'Edit a ticket\'s file (front matter and description) in your editor'
+complete -c tiketti -n "__fish_tiketti_using_subcommand help; and not __fish_seen_subcommand_from init new ingest show list assign status solve close reopen set note log edit config check quarantine customer completions help" -f -a "config" -d 'Read, change or validate tiketti.yaml'
+complete -c tiketti -n "__fish_tiketti_using_subcommand help; and not __fish_seen_subcommand_from init new ingest show list assign status solve close reopen set note log edit config check quarantine customer completions help" -f -a "check" -d 'Check every file of the helpdesk and list each problem as FILE:LINE: MESSAGE'
+complete -c tiketti -n "__fish_tiketti_using_subcommand help; and not __fish_seen_subcommand_from init new ingest show list assign status solve close reopen set note log edit config check quarantine customer completions help" -f -a "quarantine" -d 'Messages that could not be read as mail: list, inspect, retry or drop them'
+complete -c tiketti -n "__fish_tiketti_using_subcommand help; and not __fish_seen_subcommand_from init new ingest show list assign status solve close reopen set note log edit config check quarantine customer completions help" -f -a "customer" -d 'Show one customer\'s tickets (as requester or participant) from every channel, newest first'
+complete -c tiketti -n "__fish_tiketti_using_subcommand help; and not __fish_seen_subcommand_from init new ingest show list assign status solve close reopen set note log edit config check quarantine customer completions help" -f -a "completions" -d 'Print a completion script for SHELL'
+complete -c tiketti -n "__fish_tiketti_using_subcommand help; and not __fish_seen_subcommand_from init new ingest show list assign status solve close reopen set note log edit config check quarantine customer completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c tiketti -n "__fish_tiketti_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "get" -d 'Print a value by its dotted path (`mail.tag`, `statuses.0.name`), or the whole file'
 complete -c tiketti -n "__fish_tiketti_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "set" -d 'Set one value, keeping comments and order, then validate and commit'
 complete -c tiketti -n "__fish_tiketti_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "check" -d 'Validate tiketti.yaml and list every problem with its line'
+complete -c tiketti -n "__fish_tiketti_using_subcommand help; and __fish_seen_subcommand_from quarantine" -f -a "list" -d 'List quarantined messages with their reasons'
+complete -c tiketti -n "__fish_tiketti_using_subcommand help; and __fish_seen_subcommand_from quarantine" -f -a "show" -d 'Show one entry: its reason and the start of the message'
+complete -c tiketti -n "__fish_tiketti_using_subcommand help; and __fish_seen_subcommand_from quarantine" -f -a "retry" -d 'Take entries in again (after a fix in tiketti or the config); a message that is read this time becomes a ticket and leaves the quarantine in the same commit'
+complete -c tiketti -n "__fish_tiketti_using_subcommand help; and __fish_seen_subcommand_from quarantine" -f -a "drop" -d 'Delete entries for good (the commit history still has them)'

@@ -28,6 +28,7 @@ pub struct Cli {
 pub enum Command {
     Init(init::InitArgs),
     New(new::NewArgs),
+    Ingest(ingest::IngestArgs),
     Show(show::ShowArgs),
     List(list::ListArgs),
     Assign(assign::AssignArgs),
@@ -45,5 +46,8 @@ pub enum Command {
     #[command(subcommand)]
     Config(config_cmd::ConfigCommand),
     Check(check::CheckArgs),
+    #[command(subcommand)]
+    Quarantine(quarantine::QuarantineCommand),
+    Customer(customer::CustomerArgs),
     Completions(completions::CompletionsArgs),
 }

@@ -33,6 +33,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         Command::Init(a) => init::run(&ctx, a),
         Command::New(a) => new::run(&ctx, a),
+        Command::Ingest(a) => ingest::run(&ctx, a),
         Command::Show(a) => show::run(&ctx, a),
         Command::List(a) => list::run(&ctx, a),
         Command::Assign(a) => assign::run(&ctx, a),
@@ -46,6 +47,8 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Edit(a) => edit::run(&ctx, a),
         Command::Config(c) => config_cmd::run(&ctx, c),
         Command::Check(a) => check::run(&ctx, a),
+        Command::Quarantine(c) => quarantine::run(&ctx, c),
+        Command::Customer(a) => customer::run(&ctx, a),
         Command::Completions(_) => unreachable!("handled above"),
     }
 }

@@ -29,6 +29,7 @@ pub const GITATTRIBUTES: &str = "\
 tickets/** -text
 tickets/*/*/raw/** binary
 tickets/*/*/attachments/** binary
+quarantine/** binary
 tickets/*/*/ticket.md merge=tiketti
 ";
 

@@ -6,12 +6,15 @@ pub mod assign;
 pub mod check;
 pub mod completions;
 pub mod config_cmd;
+pub mod customer;
 pub mod edit;
+pub mod ingest;
 pub mod init;
 pub mod list;
 pub mod log;
 pub mod new;
 pub mod note;
+pub mod quarantine;
 pub mod set;
 pub mod show;
 pub mod status;
@@ -47,6 +50,31 @@ impl Session {
         // Read the config under the lock: it is what this command's checks rely on.
         let config = repo.config()?;
         let actor = ctx.actor(&repo, &config)?;
+        Ok(Session {
+            repo,
+            config,
+            actor,
+            lock,
+        })
+    }
+
+    /// A session for tiketti itself acting (mail in, automation): no agent identity needed.
+    pub fn begin_system(ctx: &Ctx, id: &str) -> anyhow::Result<Session> {
+        let repo = ctx.repo()?;
+        let lock = repo.lock(ctx.lock_timeout)?;
+        let config = repo.config()?;
+        let email = config
+            .mail
+            .address
+            .clone()
+            .unwrap_or_else(|| format!("{id}@tiketti.invalid"));
+        let actor = Actor {
+            id: id.to_string(),
+            identity: crate::store::Identity {
+                name: format!("tiketti {id}"),
+                email,
+            },
+        };
         Ok(Session {
             repo,
             config,

@@ -35,6 +35,13 @@ pub struct EventView {
     pub at: String,
     pub internal: bool,
     pub attachments: Vec<String>,
+    /// Attachments over the size cap, kept only in the raw message.
+    pub omitted: Vec<String>,
+    /// For mail: the sender, why it joined this ticket, and what machine sent it.
+    pub from: Option<String>,
+    pub subject: Option<String>,
+    pub thread: Option<String>,
+    pub auto: Option<String>,
     pub file: String,
     pub body: String,
 }
@@ -122,6 +129,11 @@ pub fn run(ctx: &Ctx, args: ShowArgs) -> anyhow::Result<()> {
                 at: format_time(e.at),
                 internal: e.is_internal(),
                 attachments: e.attachments.clone(),
+                omitted: e.doc.get_list("omitted").unwrap_or_default(),
+                from: e.doc.get_str("from").ok().flatten(),
+                subject: e.doc.get_str("subject").ok().flatten(),
+                thread: e.doc.get_str("thread").ok().flatten(),
+                auto: e.doc.get_str("auto").ok().flatten(),
                 file,
                 body: e.body().to_string(),
             }),
@@ -253,18 +265,29 @@ fn print_text(
     if !v.events.is_empty() {
         writeln!(out, "\nThread")?;
         for e in &v.events {
-            let who = e.author.as_deref().unwrap_or("?");
-            let tag = if e.internal {
+            let who = e.from.as_deref().or(e.author.as_deref()).unwrap_or("?");
+            let mut tag = if e.internal {
                 format!("{} (internal)", e.kind)
             } else {
                 e.kind.clone()
             };
+            if let Some(a) = &e.auto {
+                tag.push_str(&format!(" [{a}]"));
+            }
             writeln!(out, "\n  {}  {tag}  {who}", e.at)?;
+            if let Some(s) = &e.subject
+                && s != &v.ticket.subject
+            {
+                writeln!(out, "    Subject: {s}")?;
+            }
             for line in e.body.trim_end().lines() {
                 writeln!(out, "    {line}")?;
             }
             if !e.attachments.is_empty() {
                 writeln!(out, "    [attachments: {}]", e.attachments.join(", "))?;
+            }
+            for o in &e.omitted {
+                writeln!(out, "    [omitted: {o}]")?;
             }
         }
     }

@@ -91,6 +91,9 @@ pub struct InboundMail {
     pub auto: Option<AutoKind>,
     /// Hex SHA-256 of the body bytes (after the header block), line endings normalised.
     pub body_hash: String,
+    /// Hex SHA-256 of the whole message less the trace fields relays prepend: the
+    /// identity of a message that has no Message-ID.
+    pub content_hash: String,
 }
 
 /// A message that cannot be read as mail, with the reason for the quarantine.
@@ -117,11 +120,7 @@ fn addresses(addr: Option<&Address<'_>>) -> Vec<MailAddr> {
             if !valid {
                 return None;
             }
-            let name = a
-                .name
-                .as_deref()
-                .map(|n| n.split_whitespace().collect::<Vec<_>>().join(" "))
-                .filter(|n| !n.is_empty());
+            let name = a.name.as_deref().map(one_line).filter(|n| !n.is_empty());
             Some(MailAddr { name, email })
         })
         .collect()
@@ -170,13 +169,12 @@ fn body_bytes(raw: &[u8]) -> &[u8] {
     &[]
 }
 
-/// Hash of the body with CRLF as LF and trailing blank space removed: the same message
-/// relayed through a CRLF and an LF path hashes the same.
-fn body_hash(raw: &[u8]) -> String {
-    let body = body_bytes(raw);
-    let mut normalized = Vec::with_capacity(body.len());
-    for (i, &b) in body.iter().enumerate() {
-        if b == b'\r' && body.get(i + 1) == Some(&b'\n') {
+/// SHA-256 with CRLF as LF and trailing blank space removed: the same bytes relayed
+/// through a CRLF and an LF path hash the same.
+fn normalized_hash(bytes: &[u8]) -> String {
+    let mut normalized = Vec::with_capacity(bytes.len());
+    for (i, &b) in bytes.iter().enumerate() {
+        if b == b'\r' && bytes.get(i + 1) == Some(&b'\n') {
             continue;
         }
         normalized.push(b);
@@ -185,6 +183,66 @@ fn body_hash(raw: &[u8]) -> String {
         normalized.pop();
     }
     hex(&Sha256::digest(&normalized))
+}
+
+/// A header text as one line: whitespace runs as one space, control characters dropped.
+fn one_line(s: &str) -> String {
+    let s: String = s
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect();
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Header fields that relays and delivery agents add at the top of a message.
+#[rustfmt::skip]
+const TRACE_FIELDS: &[&str] = &[
+    "received", "return-path", "delivered-to", "x-original-to", "x-received", "envelope-to",
+    "authentication-results", "arc-seal", "arc-message-signature", "arc-authentication-results",
+    "received-spf", "x-spam-status", "x-spam-score", "x-spam-level", "x-spam-checker-version",
+    "x-virus-scanned", "x-envelope-from", "x-envelope-to",
+];
+
+/// The message from its first field that is not a trace field (with its continuation lines).
+fn without_trace(raw: &[u8]) -> &[u8] {
+    let mut pos = 0;
+    let mut skipping = false;
+    while pos < raw.len() {
+        let end = raw[pos..]
+            .iter()
+            .position(|&b| b == b'\n')
+            .map_or(raw.len(), |i| pos + i + 1);
+        let line = &raw[pos..end];
+        let continuation = line.first().is_some_and(|b| *b == b' ' || *b == b'\t');
+        if continuation && skipping {
+            pos = end;
+            continue;
+        }
+        let name = line.split(|&b| b == b':').next().unwrap_or(b"");
+        let name = String::from_utf8_lossy(name).trim().to_ascii_lowercase();
+        if !continuation && line.contains(&b':') && TRACE_FIELDS.contains(&name.as_str()) {
+            skipping = true;
+            pos = end;
+            continue;
+        }
+        break;
+    }
+    &raw[pos..]
+}
+
+/// Mail whose lines end in a bare CR (old Mac mailers) reads as one long header line;
+/// the parser gets a copy with LF line ends. The stored raw bytes are never changed.
+fn parseable(raw: &[u8]) -> std::borrow::Cow<'_, [u8]> {
+    let head = &raw[..raw.len().min(8192)];
+    if !head.contains(&b'\n') && head.contains(&b'\r') {
+        std::borrow::Cow::Owned(
+            raw.iter()
+                .map(|&b| if b == b'\r' { b'\n' } else { b })
+                .collect(),
+        )
+    } else {
+        std::borrow::Cow::Borrowed(raw)
+    }
 }
 
 pub fn hex(bytes: &[u8]) -> String {
@@ -276,6 +334,8 @@ impl InboundMail {
         if raw.iter().all(|b| b.is_ascii_whitespace()) {
             return Err(Unreadable("the message is empty".into()));
         }
+        let parse_copy = parseable(raw);
+        let raw: &[u8] = &parse_copy;
         let msg = MessageParser::default().parse(raw).ok_or_else(|| {
             Unreadable("not an RFC 5322 message: the parser found no message".into())
         })?;
@@ -338,10 +398,7 @@ impl InboundMail {
             message_id: msg.message_id().map(normalize_id).filter(|s| !s.is_empty()),
             in_reply_to: ids(msg.in_reply_to()),
             references: ids(msg.references()),
-            subject: msg
-                .subject()
-                .map(|s| s.split_whitespace().collect::<Vec<_>>().join(" "))
-                .unwrap_or_default(),
+            subject: msg.subject().map(one_line).unwrap_or_default(),
             from,
             reply_to: addresses(msg.reply_to()),
             to: addresses(msg.to()),
@@ -350,7 +407,8 @@ impl InboundMail {
             text,
             attachments,
             auto,
-            body_hash: body_hash(raw),
+            body_hash: normalized_hash(body_bytes(raw)),
+            content_hash: normalized_hash(without_trace(raw)),
         })
     }
 
@@ -358,19 +416,12 @@ impl InboundMail {
     /// missing) with the body's hash. The same message delivered twice has the same key
     /// whatever relays added; a reused Message-ID with another body does not.
     pub fn dedupe_key(&self) -> String {
-        let who = match &self.message_id {
-            Some(id) => format!("id:{id}"),
-            None => format!(
-                "nomid:{}|{}|{}",
-                self.from
-                    .as_ref()
-                    .map(|f| f.email.to_ascii_lowercase())
-                    .unwrap_or_default(),
-                self.date.map(|d| d.timestamp()).unwrap_or_default(),
-                self.subject
-            ),
-        };
-        format!("{who}\nbody:{}", self.body_hash)
+        match &self.message_id {
+            Some(id) => format!("id:{id}\nbody:{}", self.body_hash),
+            // No Message-ID: From, Date, Subject and every other field the sender wrote
+            // stand in for it, hashed with the body; relays' trace fields are left out.
+            None => format!("nomid:{}", self.content_hash),
+        }
     }
 
     /// Every Message-ID this message points at: In-Reply-To first, then References newest first.
@@ -493,14 +544,30 @@ mod tests {
 
     #[test]
     fn missing_message_id_still_dedupes() {
-        let m = InboundMail::parse(
-            b"From: a@x.fi\nSubject: s\nDate: Sun, 22 Nov 2026 10:00:00 +0000\n\nbody\n",
-        )
-        .unwrap();
-        assert!(m.dedupe_key().starts_with("nomid:a@x.fi|"));
+        let raw = "From: a@x.fi\nSubject: s\nDate: Sun, 22 Nov 2026 10:00:00 +0000\n\nbody\n";
+        let m = InboundMail::parse(raw.as_bytes()).unwrap();
+        assert!(m.dedupe_key().starts_with("nomid:"));
         assert_ne!(
             hash_bits("ticket", &m.dedupe_key()),
             hash_bits("event", &m.dedupe_key())
         );
+        let relayed = format!("Received: from a\n\tby b; today\nReturn-Path: <a@x.fi>\n{raw}");
+        assert_eq!(
+            InboundMail::parse(relayed.as_bytes()).unwrap().dedupe_key(),
+            m.dedupe_key()
+        );
+        // Two different messages with neither Message-ID nor From, Date or body are not one.
+        let a = InboundMail::parse(b"Content-Type: text/plain\nX-A: 1\n\n").unwrap();
+        let b = InboundMail::parse(b"Subject: x\nX-B: 2\n\n").unwrap();
+        assert_ne!(a.dedupe_key(), b.dedupe_key());
+    }
+
+    #[test]
+    fn cr_only_mail_is_read() {
+        let m = InboundMail::parse(b"From: a@x.fi\rSubject: old mac\rMessage-ID: <m@x>\r\rhello\r")
+            .unwrap();
+        assert_eq!(m.subject, "old mac");
+        assert_eq!(m.message_id.as_deref(), Some("m@x"));
+        assert_eq!(m.text, "hello\n");
     }
 }

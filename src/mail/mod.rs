@@ -4,4 +4,5 @@
 
 pub mod inbound;
 pub mod mailbox;
+pub mod route;
 pub mod thread;

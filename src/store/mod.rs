@@ -9,6 +9,7 @@
 
 pub mod fsutil;
 pub mod lock;
+pub mod spool;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -484,6 +485,9 @@ impl Repo {
         let when = Time::new(now.timestamp(), 0);
         let sig = Signature::new(&author.name, &author.email, &when)?;
         let parents: Vec<&git2::Commit<'_>> = parent.iter().collect();
+        // git cannot store a NUL in a message; nothing a user types should stop a commit.
+        let message = message.replace('\0', " ");
+        let message = message.as_str();
         let oid = self
             .git
             .commit(None, &sig, &sig, message, &tree, &parents)?;
@@ -533,6 +537,43 @@ impl Repo {
         }
         index.write()?;
         Ok(())
+    }
+
+    /// The threading index: every stored or sent Message-ID, every Message-ID a stored
+    /// message refers to, and every event ID, from the event files in the work tree.
+    /// Only events that carry mail headers are parsed; the rest are known by file name.
+    pub fn thread_index(&self) -> Result<crate::mail::thread::ThreadIndex, StoreError> {
+        let mut index = crate::mail::thread::ThreadIndex::default();
+        for id in self.ticket_ids()? {
+            let dir = self.root.join(id.dir()).join("events");
+            let Ok(entries) = std::fs::read_dir(&dir) else {
+                continue;
+            };
+            for e in entries.flatten() {
+                let name = e.file_name().to_string_lossy().into_owned();
+                let Some(stem) = name.strip_suffix(".md") else {
+                    continue;
+                };
+                let Some((_, event_id)) = stem.rsplit_once('-') else {
+                    continue;
+                };
+                index.events.insert(event_id.to_string(), id.clone());
+                let Ok(text) = std::fs::read_to_string(e.path()) else {
+                    continue;
+                };
+                if !(text.contains("\nmessage_id:") || text.contains("\nreferences:")) {
+                    continue;
+                }
+                let Ok(event) = Event::parse(&text) else {
+                    continue;
+                };
+                let message_id = event.doc.get_str("message_id").ok().flatten();
+                let mut refs = event.doc.get_list("references").unwrap_or_default();
+                refs.extend(event.doc.get_str("in_reply_to").ok().flatten());
+                index.add(&id, event_id, message_id.as_deref(), &refs);
+            }
+        }
+        Ok(index)
     }
 
     /// Every blob path in HEAD under `prefix` (used by `check` to compare with the work tree).

@@ -15,23 +15,10 @@ use codec::{CodecError, Document, FmValue};
 pub use id::TicketId;
 
 /// Front-matter keys of ticket.md in the order tiketti writes them.
+#[rustfmt::skip]
 pub const TICKET_KEYS: &[&str] = &[
-    "id",
-    "subject",
-    "status",
-    "priority",
-    "category",
-    "assignee",
-    "group",
-    "requester",
-    "cc",
-    "channel",
-    "tags",
-    "due",
-    "parent",
-    "tracker",
-    "created",
-    "fields",
+    "id", "subject", "status", "priority", "category", "assignee", "group", "requester", "cc",
+    "channel", "tags", "due", "parent", "tracker", "created", "fields",
 ];
 
 /// Keys a user may not change with `set` (they have their own commands or never change).
@@ -40,18 +27,11 @@ pub const RESERVED_KEYS: &[&str] = &[
 ];
 
 /// Front-matter keys of an event file in the order tiketti writes them.
+#[rustfmt::skip]
 pub const EVENT_KEYS: &[&str] = &[
-    "id",
-    "kind",
-    "author",
-    "at",
-    "from",
-    "to",
-    "cc",
-    "subject",
-    "message_id",
-    "in_reply_to",
-    "attachments",
+    "id", "kind", "author", "at", "from", "reply_to", "to", "cc", "subject", "date",
+    "message_id", "in_reply_to", "references", "thread", "auto", "routing", "attachments",
+    "omitted", "raw",
 ];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -468,6 +448,21 @@ impl Event {
             author: Some(author.to_string()),
             at,
             attachments: Vec::new(),
+        }
+    }
+
+    /// Set a scalar key (an empty value is not written).
+    pub fn set_str(&mut self, key: &str, value: &str) {
+        if !value.is_empty() {
+            self.doc
+                .set(key, FmValue::Str(value.to_string()), EVENT_KEYS);
+        }
+    }
+
+    /// Set a list key (an empty list is not written).
+    pub fn set_list(&mut self, key: &str, values: Vec<String>) {
+        if !values.is_empty() {
+            self.doc.set(key, FmValue::List(values), EVENT_KEYS);
         }
     }
 

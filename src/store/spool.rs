@@ -1,0 +1,108 @@
+//! The ingest spool, `.git/tiketti/spool/` (DESIGN.md §5): a message from the mail server
+//! is written to `tmp/`, fsynced and renamed into `new/` before `ingest` answers 0, so once
+//! the mail server hears "delivered" the bytes survive a crash. Processing removes a file
+//! only after its commit; a file left behind is processed by the next run.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use super::fsutil::sync_dir;
+
+pub struct Spool {
+    dir: PathBuf,
+}
+
+impl Spool {
+    pub fn new(state_dir: &Path) -> Spool {
+        Spool {
+            dir: state_dir.join("spool"),
+        }
+    }
+
+    /// Store `bytes` durably; returns the spooled file.
+    pub fn put(&self, bytes: &[u8], unique: &str) -> std::io::Result<PathBuf> {
+        let tmp_dir = self.dir.join("tmp");
+        let new_dir = self.dir.join("new");
+        std::fs::create_dir_all(&tmp_dir)?;
+        std::fs::create_dir_all(&new_dir)?;
+        let name = format!("{unique}.eml");
+        let tmp = tmp_dir.join(&name);
+        {
+            let mut f = std::fs::OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .open(&tmp)?;
+            if let Err(e) = f.write_all(bytes).and_then(|()| f.sync_all()) {
+                drop(f);
+                let _ = std::fs::remove_file(&tmp);
+                return Err(e);
+            }
+        }
+        // link() then unlink(), as Maildir delivery does: unlike rename(), link() fails
+        // when the name exists, so a spooled message is never replaced.
+        let dest = new_dir.join(&name);
+        let linked = std::fs::hard_link(&tmp, &dest);
+        let _ = std::fs::remove_file(&tmp);
+        linked?;
+        sync_dir(&new_dir);
+        Ok(dest)
+    }
+
+    /// Spooled messages, oldest first (names start with the arrival time).
+    pub fn pending(&self) -> std::io::Result<Vec<PathBuf>> {
+        let dir = self.dir.join("new");
+        let mut out: Vec<PathBuf> = match std::fs::read_dir(&dir) {
+            Ok(rd) => rd
+                .flatten()
+                .map(|e| e.path())
+                .filter(|p| p.extension().is_some_and(|x| x == "eml"))
+                .collect(),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Vec::new(),
+            Err(e) => return Err(e),
+        };
+        out.sort();
+        Ok(out)
+    }
+
+    /// Forget a processed message.
+    pub fn done(&self, path: &Path) -> std::io::Result<()> {
+        match std::fs::remove_file(path) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(e),
+            _ => {
+                if let Some(d) = path.parent() {
+                    sync_dir(d);
+                }
+                Ok(())
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn put_pending_done() {
+        let dir = tempfile::tempdir().unwrap();
+        let spool = Spool::new(dir.path());
+        assert!(spool.pending().unwrap().is_empty());
+        let b = spool.put(b"second", "0002").unwrap();
+        let a = spool.put(b"first", "0001").unwrap();
+        assert_eq!(spool.pending().unwrap(), vec![a.clone(), b.clone()]);
+        assert_eq!(std::fs::read(&a).unwrap(), b"first");
+        assert!(
+            spool.put(b"again", "0001").is_err(),
+            "a name is never reused"
+        );
+        spool.done(&a).unwrap();
+        spool.done(&a).unwrap();
+        assert_eq!(spool.pending().unwrap(), vec![b]);
+        assert_eq!(
+            std::fs::read_dir(dir.path().join("spool/tmp"))
+                .unwrap()
+                .count(),
+            0
+        );
+    }
+}
