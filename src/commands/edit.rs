@@ -3,7 +3,7 @@
 
 use anyhow::Context as _;
 
-use crate::commands::{Session, open, say, validate};
+use crate::commands::{Session, all_problems, open, say};
 use crate::ctx::Ctx;
 use crate::error::UserError;
 use crate::store::Repo;
@@ -70,11 +70,11 @@ pub fn run(ctx: &Ctx, args: EditArgs) -> anyhow::Result<()> {
             format!("the id cannot change (it was {id})"),
         ));
     }
-    let old: Vec<String> = validate(&config, &original)
+    let old: Vec<String> = all_problems(&config, &original)
         .into_iter()
         .map(|p| p.message)
         .collect();
-    if let Some(p) = validate(&config, &ticket)
+    if let Some(p) = all_problems(&config, &ticket)
         .into_iter()
         .find(|p| !old.contains(&p.message))
     {

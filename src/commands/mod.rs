@@ -149,8 +149,33 @@ impl Problem {
     }
 }
 
+/// The category's required fields (the form) that the ticket lacks. Agents must fill
+/// them when they open, re-categorise, edit or solve a ticket; mail that arrives without
+/// them is not refused, and `check` does not count them as damage.
+pub fn missing_required(config: &Config, t: &Ticket) -> Vec<Problem> {
+    let Some(c) = &t.category else {
+        return Vec::new();
+    };
+    let Ok(def) = config.known_category(c) else {
+        return Vec::new();
+    };
+    def.required
+        .iter()
+        .filter(|r| t.field(r).is_none())
+        .map(|r| {
+            Problem::new(
+                "fields",
+                format!("category {c} requires the field {r}"),
+                Some(format!(
+                    "give it with `{r}=VALUE` (set) or `--field {r}=VALUE` (new)"
+                )),
+            )
+        })
+        .collect()
+}
+
 /// Every value the config constrains: status, category, priority, channel, assignee,
-/// group, custom fields, the category's required fields, and the contacts.
+/// group, custom fields and the contacts. (Required fields: [`missing_required`].)
 pub fn validate(config: &Config, t: &Ticket) -> Vec<Problem> {
     let mut out = Vec::new();
     let unknown = |key: &str, e: crate::config::UnknownValue| {
@@ -159,23 +184,10 @@ pub fn validate(config: &Config, t: &Ticket) -> Vec<Problem> {
     if let Err(e) = config.known_status(&t.status) {
         out.push(unknown("status", e));
     }
-    if let Some(c) = &t.category {
-        match config.known_category(c) {
-            Err(e) => out.push(unknown("category", e)),
-            Ok(def) => {
-                for r in &def.required {
-                    if t.field(r).is_none() {
-                        out.push(Problem::new(
-                            "fields",
-                            format!("category {c} requires the field {r}"),
-                            Some(format!(
-                                "give it with `{r}=VALUE` (set) or `--field {r}=VALUE` (new)"
-                            )),
-                        ));
-                    }
-                }
-            }
-        }
+    if let Some(c) = &t.category
+        && let Err(e) = config.known_category(c)
+    {
+        out.push(unknown("category", e));
     }
     if let Some(p) = &t.priority
         && let Err(e) = config.known_priority(p)
@@ -235,9 +247,16 @@ pub fn validate(config: &Config, t: &Ticket) -> Vec<Problem> {
     out
 }
 
+/// Everything an agent's change must satisfy: [`validate`] and [`missing_required`].
+pub fn all_problems(config: &Config, t: &Ticket) -> Vec<Problem> {
+    let mut out = validate(config, t);
+    out.extend(missing_required(config, t));
+    out
+}
+
 /// Refuse with the first problem, if any.
 pub fn ensure_valid(config: &Config, t: &Ticket) -> anyhow::Result<()> {
-    match validate(config, t).into_iter().next() {
+    match all_problems(config, t).into_iter().next() {
         Some(p) => Err(p.into_error().into()),
         None => Ok(()),
     }

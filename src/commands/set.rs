@@ -1,7 +1,7 @@
 //! `tiketti set ID key=value… +tag -tag`: change a ticket's fields in one commit.
 
 use crate::commands::new::{parse_due, split_assignment};
-use crate::commands::{Session, say, validate};
+use crate::commands::{Session, all_problems, say};
 use crate::ctx::Ctx;
 use crate::error::UserError;
 use crate::ticket::{Contact, RESERVED_KEYS, Ticket};
@@ -167,7 +167,7 @@ pub fn run(ctx: &Ctx, args: SetArgs) -> anyhow::Result<()> {
     let session = Session::begin(ctx)?;
     let mut ticket = session.ticket(&args.id)?;
     let before = ticket.render();
-    let problems_before: Vec<String> = validate(&session.config, &ticket)
+    let problems_before: Vec<String> = all_problems(&session.config, &ticket)
         .into_iter()
         .map(|p| p.message)
         .collect();
@@ -177,7 +177,7 @@ pub fn run(ctx: &Ctx, args: SetArgs) -> anyhow::Result<()> {
     }
     // Refuse only what this command made wrong (a missing required field, say); a problem
     // the ticket already had is for `check` to report.
-    if let Some(p) = validate(&session.config, &ticket)
+    if let Some(p) = all_problems(&session.config, &ticket)
         .into_iter()
         .find(|p| !problems_before.contains(&p.message))
     {

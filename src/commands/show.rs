@@ -276,7 +276,7 @@ fn print_text(
             }
             writeln!(out, "\n  {}  {tag}  {who}", e.at)?;
             if let Some(s) = &e.subject
-                && s != &v.ticket.subject
+                && base_subject(s) != base_subject(&v.ticket.subject)
             {
                 writeln!(out, "    Subject: {s}")?;
             }
@@ -304,4 +304,43 @@ fn print_text(
         }
     }
     Ok(())
+}
+
+/// A subject without reply and forward prefixes (Re:, Fwd:, AW:, SV:, VS:, …) and tags,
+/// compared case-insensitively.
+fn base_subject(s: &str) -> String {
+    let mut s = s.trim();
+    loop {
+        let lower = s.to_ascii_lowercase();
+        let cut = [
+            "re:", "fw:", "fwd:", "aw:", "sv:", "vs:", "vl:", "wg:", "tr:",
+        ]
+        .iter()
+        .find(|p| lower.starts_with(*p))
+        .map(|p| p.len())
+        .or_else(|| {
+            s.starts_with('[')
+                .then(|| s.find(']').map(|i| i + 1))
+                .flatten()
+        });
+        match cut {
+            Some(n) => s = s[n..].trim_start(),
+            None => return s.to_lowercase(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::base_subject;
+
+    #[test]
+    fn reply_prefixes_do_not_count() {
+        assert_eq!(base_subject("Re: AW: [Support #7KQ3F9XM] Order"), "order");
+        assert_eq!(base_subject("Vs: Tilaus"), base_subject("tilaus"));
+        assert_ne!(
+            base_subject("Automatic reply: Order"),
+            base_subject("Order")
+        );
+    }
 }

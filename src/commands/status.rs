@@ -81,6 +81,18 @@ fn move_to(
     session.config.check_transition(&from, &to).map_err(|why| {
         UserError::new(why).hint("`tiketti config get statuses` shows the workflow")
     })?;
+    // The form must be complete before a ticket is solved or closed.
+    if !session.config.is_open(&to)
+        && let Some(p) = crate::commands::missing_required(&session.config, &ticket)
+            .into_iter()
+            .next()
+    {
+        return Err(
+            UserError::new(format!("{}: cannot move to {to}: {}", ticket.id, p.message))
+                .hint(p.hint.unwrap_or_default())
+                .into(),
+        );
+    }
     ticket.set_str("status", Some(&to))?;
     session.save(
         ctx,

@@ -170,3 +170,32 @@ fn hand_written_unknown_status_survives_other_commands() {
     assert_eq!(run.ok(), format!("{id} legacy-status -> open"));
     assert_eq!(status_of(&repo, &id), "open");
 }
+
+#[test]
+fn the_form_must_be_complete_before_solving() {
+    let repo = TestRepo::new();
+    let mail = "From: Aino <aino@example.fi>\nTo: support@example.com\nSubject: Complaint: broken chair\nMessage-ID: <c1@example.fi>\n\nIt broke.\n";
+    repo.run_with(&["ingest"], &[], Some(mail)).ok();
+    let id = repo
+        .run(&["list", "--category", "complaint", "--format", "ids"])
+        .ok()
+        .to_string();
+    assert_eq!(id.len(), 8, "routed to complaint: {id:?}");
+    // Mail without the form's fields is not damage: check passes.
+    repo.run(&["check"]).ok();
+    let before = repo.commit_count();
+    let err = repo.run(&["solve", &id]).fails(1).to_string();
+    assert!(
+        err.contains(
+            "cannot move to solved: category complaint requires the field customer_number"
+        ),
+        "{err}"
+    );
+    assert!(
+        err.contains("hint: give it with `customer_number=VALUE`"),
+        "{err}"
+    );
+    assert_eq!(repo.commit_count(), before);
+    repo.run(&["set", &id, "customer_number=C-1"]).ok();
+    repo.run(&["solve", &id]).ok();
+}
