@@ -317,6 +317,24 @@ impl<'a> Ingester<'a> {
         event.set_list("omitted", omitted);
     }
 
+    /// The event, its attachments and the raw message, into the ticket's folder `dir`.
+    fn message_files(
+        &self,
+        mail: &InboundMail,
+        raw: &[u8],
+        dir: &str,
+        mut event: Event,
+        changes: &mut ChangeSet,
+    ) {
+        self.attachments(mail, dir, &mut event, changes);
+        event.set_str("raw", &format!("raw/{}.eml", event.id));
+        changes.write(format!("{dir}/raw/{}.eml", event.id), raw.to_vec());
+        changes.write(
+            format!("{dir}/events/{}", event.file_name()),
+            event.render(),
+        );
+    }
+
     fn participants(
         &self,
         mail: &InboundMail,
@@ -442,13 +460,7 @@ impl<'a> Ingester<'a> {
         changes.write(Repo::ticket_path(&id), ticket.render());
         let mut event = self.inbound_event(mail, eid, at, thread);
         event.set_list("routing", rules);
-        self.attachments(mail, &dir, &mut event, &mut changes);
-        event.set_str("raw", &format!("raw/{eid}.eml"));
-        changes.write(format!("{dir}/raw/{eid}.eml"), raw.to_vec());
-        changes.write(
-            format!("{dir}/events/{}", event.file_name()),
-            event.render(),
-        );
+        self.message_files(mail, raw, &dir, event, &mut changes);
         self.commit(changes, &format!("ingest: {id} {}", truncate(&subject, 60)))?;
         self.index
             .add(&id, eid, mail.message_id.as_deref(), &mail.referenced_ids());
@@ -489,14 +501,8 @@ impl<'a> Ingester<'a> {
                 ticket.set_str("status", Some(&to))?;
             }
         }
-        let mut event = self.inbound_event(mail, eid, at, reason.as_str());
-        self.attachments(mail, &dir, &mut event, &mut changes);
-        event.set_str("raw", &format!("raw/{eid}.eml"));
-        changes.write(format!("{dir}/raw/{eid}.eml"), raw.to_vec());
-        changes.write(
-            format!("{dir}/events/{}", event.file_name()),
-            event.render(),
-        );
+        let event = self.inbound_event(mail, eid, at, reason.as_str());
+        self.message_files(mail, raw, &dir, event, &mut changes);
         let path = Repo::ticket_path(&id);
         let on_disk = std::fs::read_to_string(self.repo().path(&path)).unwrap_or_default();
         if ticket.render() != on_disk {

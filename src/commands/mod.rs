@@ -44,59 +44,63 @@ pub struct Session {
 }
 
 impl Session {
-    pub fn begin(ctx: &Ctx) -> anyhow::Result<Session> {
+    /// Lock, then read the config (under the lock: it is what this command's checks rely
+    /// on), then decide who acts.
+    fn open_locked(
+        ctx: &Ctx,
+        config: impl FnOnce(&Repo) -> anyhow::Result<Config>,
+        actor: impl FnOnce(&Repo, &Config) -> anyhow::Result<Actor>,
+    ) -> anyhow::Result<Session> {
         let repo = ctx.repo()?;
         let lock = repo.lock(ctx.lock_timeout)?;
-        // Read the config under the lock: it is what this command's checks rely on.
-        let config = repo.config()?;
-        let actor = ctx.actor(&repo, &config)?;
+        let config = config(&repo)?;
+        let actor = actor(&repo, &config)?;
         Ok(Session {
             repo,
             config,
             actor,
             lock,
         })
+    }
+
+    /// An agent's session: a valid config and a known actor.
+    pub fn begin(ctx: &Ctx) -> anyhow::Result<Session> {
+        Session::open_locked(ctx, |r| Ok(r.config()?), |r, c| ctx.actor(r, c))
     }
 
     /// A session for tiketti itself acting (mail in, automation): no agent identity needed.
     pub fn begin_system(ctx: &Ctx, id: &str) -> anyhow::Result<Session> {
-        let repo = ctx.repo()?;
-        let lock = repo.lock(ctx.lock_timeout)?;
-        let config = repo.config()?;
-        let email = config
-            .mail
-            .address
-            .clone()
-            .unwrap_or_else(|| format!("{id}@tiketti.invalid"));
-        let actor = Actor {
-            id: id.to_string(),
-            identity: crate::store::Identity {
-                name: format!("tiketti {id}"),
-                email,
+        Session::open_locked(
+            ctx,
+            |r| Ok(r.config()?),
+            |_, c| {
+                let email = c
+                    .mail
+                    .address
+                    .clone()
+                    .unwrap_or_else(|| format!("{id}@tiketti.invalid"));
+                Ok(Actor {
+                    id: id.to_string(),
+                    identity: crate::store::Identity {
+                        name: format!("tiketti {id}"),
+                        email,
+                    },
+                })
             },
-        };
-        Ok(Session {
-            repo,
-            config,
-            actor,
-            lock,
-        })
+        )
     }
 
     /// A session that does not require tiketti.yaml to be valid: for commands that repair it.
     pub fn begin_unchecked(ctx: &Ctx) -> anyhow::Result<Session> {
-        let repo = ctx.repo()?;
-        let lock = repo.lock(ctx.lock_timeout)?;
-        let config = repo.config().unwrap_or_else(|_| {
-            Config::parse(crate::config::DEFAULT_TEXT).expect("the default config is valid")
-        });
-        let actor = ctx.actor(&repo, &config)?;
-        Ok(Session {
-            repo,
-            config,
-            actor,
-            lock,
-        })
+        Session::open_locked(
+            ctx,
+            |r| {
+                Ok(r.config().unwrap_or_else(|_| {
+                    Config::parse(crate::config::DEFAULT_TEXT).expect("the default config is valid")
+                }))
+            },
+            |r, c| ctx.actor(r, c),
+        )
     }
 
     pub fn resolve(&self, input: &str) -> anyhow::Result<TicketId> {

@@ -256,6 +256,45 @@ pub struct Group {
     pub assign: Option<AssignMode>,
 }
 
+/// Problems found so far, each placed on its line of the text.
+struct Problems<'a> {
+    text: &'a str,
+    out: Vec<ConfigProblem>,
+}
+
+impl Problems<'_> {
+    fn at(&mut self, path: &[PathSeg], message: String) {
+        self.out.push(ConfigProblem {
+            line: yamledit::line_of(self.text, path),
+            message,
+        });
+    }
+
+    /// Every name in `section` (at `section.N.key`) unique and a valid name.
+    fn names<'n>(
+        &mut self,
+        section: &str,
+        key: &str,
+        what: &str,
+        names: impl Iterator<Item = &'n str>,
+    ) {
+        let mut seen = BTreeSet::new();
+        for (i, name) in names.enumerate() {
+            let path = [
+                PathSeg::Key(section.into()),
+                PathSeg::Index(i),
+                PathSeg::Key(key.into()),
+            ];
+            if !seen.insert(name) {
+                self.at(&path, format!("{what} {name:?} is defined twice"));
+            }
+            if let Err(why) = check_name(name) {
+                self.at(&path, format!("{what} {name:?}: {why}"));
+            }
+        }
+    }
+}
+
 /// One problem in tiketti.yaml.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ConfigProblem {
@@ -328,39 +367,29 @@ impl Config {
     }
 
     fn problems(&self, text: &str) -> Vec<ConfigProblem> {
-        let mut out = Vec::new();
-        let mut report = |path: &[PathSeg], message: String| {
-            out.push(ConfigProblem {
-                line: yamledit::line_of(text, path),
-                message,
-            });
+        let mut problems = Problems {
+            text,
+            out: Vec::new(),
         };
         let key = |k: &str| PathSeg::Key(k.to_string());
         let item = |section: &str, i: usize, k: &str| vec![key(section), PathSeg::Index(i), key(k)];
 
         if self.statuses.is_empty() {
-            report(
+            problems.at(
                 &[key("statuses")],
                 "`statuses` must list at least one status".into(),
             );
         }
         let status_names = self.status_names();
-        let mut seen = BTreeSet::new();
+        problems.names(
+            "statuses",
+            "name",
+            "status",
+            self.statuses.iter().map(|x| x.name.as_str()),
+        );
         for (i, s) in self.statuses.iter().enumerate() {
-            if !seen.insert(s.name.as_str()) {
-                report(
-                    &item("statuses", i, "name"),
-                    format!("status {:?} is defined twice", s.name),
-                );
-            }
-            if let Err(why) = check_name(&s.name) {
-                report(
-                    &item("statuses", i, "name"),
-                    format!("status {:?}: {why}", s.name),
-                );
-            }
             if StatusCategory::parse(&s.category).is_none() {
-                report(
+                problems.at(
                     &item("statuses", i, "category"),
                     format!(
                         "status {:?}: unknown category {:?}; categories are new, open, pending, on-hold, solved, closed",
@@ -370,7 +399,7 @@ impl Config {
             }
             for to in s.to.iter().flatten() {
                 if !status_names.contains(to) {
-                    report(
+                    problems.at(
                         &item("statuses", i, "to"),
                         format!("status {:?} may move to unknown status {to:?}", s.name),
                     );
@@ -387,14 +416,14 @@ impl Config {
         ] {
             let Some(v) = v else { continue };
             match (self.status_category(v), want) {
-                (None, _) => report(
+                (None, _) => problems.at(
                     &[key("defaults"), key(k)],
                     format!(
                         "defaults.{k}: unknown status {v:?}; statuses are {}",
                         status_names.join(", ")
                     ),
                 ),
-                (Some(c), Some(want)) if c != want => report(
+                (Some(c), Some(want)) if c != want => problems.at(
                     &[key("defaults"), key(k)],
                     format!(
                         "defaults.{k}: status {v:?} is in category {}, not {}",
@@ -408,7 +437,7 @@ impl Config {
         if let Some(p) = &d.priority
             && !self.priorities.contains(p)
         {
-            report(
+            problems.at(
                 &[key("defaults"), key("priority")],
                 format!(
                     "defaults.priority: unknown priority {p:?}; priorities are {}",
@@ -420,7 +449,7 @@ impl Config {
             && !self.channels.is_empty()
             && !self.channels.contains(c)
         {
-            report(
+            problems.at(
                 &[key("defaults"), key("channel")],
                 format!(
                     "defaults.channel: unknown channel {c:?}; channels are {}",
@@ -436,13 +465,13 @@ impl Config {
             let mut seen = BTreeSet::new();
             for (i, n) in names.iter().enumerate() {
                 if !seen.insert(n) {
-                    report(
+                    problems.at(
                         &[key(section), PathSeg::Index(i)],
                         format!("{section}: {n:?} is listed twice"),
                     );
                 }
                 if let Err(why) = check_name(n) {
-                    report(
+                    problems.at(
                         &[key(section), PathSeg::Index(i)],
                         format!("{section}: {n:?}: {why}"),
                     );
@@ -451,45 +480,31 @@ impl Config {
         }
 
         let field_names: Vec<&str> = self.fields.iter().map(|f| f.name.as_str()).collect();
-        let mut seen = BTreeSet::new();
+        problems.names(
+            "fields",
+            "name",
+            "field",
+            self.fields.iter().map(|x| x.name.as_str()),
+        );
         for (i, f) in self.fields.iter().enumerate() {
-            if !seen.insert(f.name.as_str()) {
-                report(
-                    &item("fields", i, "name"),
-                    format!("field {:?} is defined twice", f.name),
-                );
-            }
-            if let Err(why) = check_name(&f.name) {
-                report(
-                    &item("fields", i, "name"),
-                    format!("field {:?}: {why}", f.name),
-                );
-            }
             if f.kind == FieldKind::Choice && f.options.is_empty() {
-                report(
+                problems.at(
                     &item("fields", i, "type"),
                     format!("field {:?} is a choice but has no options", f.name),
                 );
             }
         }
 
-        let mut seen = BTreeSet::new();
+        problems.names(
+            "categories",
+            "name",
+            "category",
+            self.categories.iter().map(|x| x.name.as_str()),
+        );
         for (i, c) in self.categories.iter().enumerate() {
-            if !seen.insert(c.name.as_str()) {
-                report(
-                    &item("categories", i, "name"),
-                    format!("category {:?} is defined twice", c.name),
-                );
-            }
-            if let Err(why) = check_name(&c.name) {
-                report(
-                    &item("categories", i, "name"),
-                    format!("category {:?}: {why}", c.name),
-                );
-            }
             for r in &c.required {
                 if !field_names.contains(&r.as_str()) {
-                    report(
+                    problems.at(
                         &item("categories", i, "required"),
                         format!(
                             "category {:?} requires unknown field {r:?}; define it under `fields`",
@@ -500,47 +515,36 @@ impl Config {
             }
         }
 
-        let mut seen = BTreeSet::new();
+        problems.names(
+            "agents",
+            "id",
+            "agent",
+            self.agents.iter().map(|x| x.id.as_str()),
+        );
         for (i, a) in self.agents.iter().enumerate() {
-            if !seen.insert(a.id.as_str()) {
-                report(
-                    &item("agents", i, "id"),
-                    format!("agent {:?} is defined twice", a.id),
-                );
-            }
-            if let Err(why) = check_name(&a.id) {
-                report(&item("agents", i, "id"), format!("agent {:?}: {why}", a.id));
-            }
             if matches!(a.id.as_str(), "me" | "none") {
-                report(
+                problems.at(
                     &item("agents", i, "id"),
                     format!("agent id {:?} is reserved", a.id),
                 );
             }
         }
-        let mut seen = BTreeSet::new();
+        problems.names(
+            "groups",
+            "name",
+            "group",
+            self.groups.iter().map(|x| x.name.as_str()),
+        );
         for (i, g) in self.groups.iter().enumerate() {
-            if !seen.insert(g.name.as_str()) {
-                report(
-                    &item("groups", i, "name"),
-                    format!("group {:?} is defined twice", g.name),
-                );
-            }
-            if let Err(why) = check_name(&g.name) {
-                report(
-                    &item("groups", i, "name"),
-                    format!("group {:?}: {why}", g.name),
-                );
-            }
             if g.name == "none" {
-                report(
+                problems.at(
                     &item("groups", i, "name"),
                     "group name \"none\" is reserved".into(),
                 );
             }
             for m in &g.members {
                 if self.agent(m).is_none() {
-                    report(
+                    problems.at(
                         &item("groups", i, "members"),
                         format!(
                             "group {:?} has unknown member {m:?}; define the agent under `agents`",
@@ -553,13 +557,13 @@ impl Config {
         if let Some(a) = &self.mail.address
             && !a.contains('@')
         {
-            report(
+            problems.at(
                 &[key("mail"), key("address")],
                 format!("mail.address {a:?} is not an e-mail address"),
             );
         }
         if self.mail.tag.trim().is_empty() || self.mail.tag.contains(['[', ']', '#']) {
-            report(
+            problems.at(
                 &[key("mail"), key("tag")],
                 format!(
                     "mail.tag {:?} must be a word without [, ] or #",
@@ -574,7 +578,7 @@ impl Config {
             if let Some(c) = &s.category
                 && self.known_category(c).is_err()
             {
-                report(
+                problems.at(
                     &at("category"),
                     format!("routing rule {name}: unknown category {c:?}"),
                 );
@@ -582,7 +586,7 @@ impl Config {
             if let Some(p) = &s.priority
                 && self.known_priority(p).is_err()
             {
-                report(
+                problems.at(
                     &at("priority"),
                     format!("routing rule {name}: unknown priority {p:?}"),
                 );
@@ -590,7 +594,7 @@ impl Config {
             if let Some(g) = &s.group
                 && self.known_group(g).is_err()
             {
-                report(
+                problems.at(
                     &at("group"),
                     format!("routing rule {name}: unknown group {g:?}"),
                 );
@@ -598,7 +602,7 @@ impl Config {
             if let Some(a) = &s.assignee
                 && self.agent(a).is_none()
             {
-                report(
+                problems.at(
                     &at("assignee"),
                     format!("routing rule {name}: unknown agent {a:?}"),
                 );
@@ -606,13 +610,13 @@ impl Config {
         }
         for (i, g) in self.groups.iter().enumerate() {
             if g.assign.is_some() && g.members.is_empty() {
-                report(
+                problems.at(
                     &item("groups", i, "assign"),
                     format!("group {:?} auto-assigns but has no members", g.name),
                 );
             }
         }
-        out
+        problems.out
     }
 
     pub fn status_names(&self) -> Vec<String> {

@@ -393,6 +393,18 @@ impl InboundMail {
                 bytes,
             });
         }
+        // uuencoded files in the text (mail-parser leaves them as text).
+        if text.contains("\nbegin ") || text.starts_with("begin ") {
+            let (rest, files) = super::uuencode::extract(&text);
+            text = rest;
+            for (name, bytes) in files {
+                attachments.push(MailAttachment {
+                    name,
+                    content_type: "application/octet-stream".into(),
+                    bytes,
+                });
+            }
+        }
         let auto = detect_auto(&msg, from.as_ref());
         Ok(InboundMail {
             message_id: msg.message_id().map(normalize_id).filter(|s| !s.is_empty()),
@@ -534,6 +546,20 @@ mod tests {
         assert_eq!(m.attachments.len(), 1);
         assert_eq!(m.attachments[0].name, "Original.eml");
         assert!(String::from_utf8_lossy(&m.attachments[0].bytes).contains("inner body"));
+    }
+
+    #[test]
+    fn uuencoded_files_become_attachments() {
+        let raw = b"From: a@x.fi\nSubject: uu\n\nSee the file:\n\nbegin 644 hello.txt\n-2&5L;&\\L('=O<FQD\"@``\n`\nend\n";
+        let m = InboundMail::parse(raw).unwrap();
+        assert_eq!(m.attachments.len(), 1);
+        assert_eq!(m.attachments[0].name, "hello.txt");
+        assert_eq!(m.attachments[0].bytes, b"Hello, world\n");
+        assert!(
+            m.text.contains("[uuencoded file: hello.txt]"),
+            "{:?}",
+            m.text
+        );
     }
 
     #[test]

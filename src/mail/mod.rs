@@ -6,3 +6,4 @@ pub mod inbound;
 pub mod mailbox;
 pub mod route;
 pub mod thread;
+pub mod uuencode;

@@ -181,6 +181,29 @@ impl TestRepo {
         assert!(status.is_empty(), "work tree not clean:\n{status}");
     }
 
+    /// Hold the writer lock from another process for `secs` seconds with flock(1), after
+    /// giving it time to take the lock. `None` where flock is not installed (CI has it).
+    pub fn hold_lock(&self, secs: u32) -> Option<std::process::Child> {
+        let installed = std::process::Command::new("flock")
+            .arg("--version")
+            .output()
+            .is_ok();
+        assert!(
+            installed || std::env::var_os("CI").is_none(),
+            "flock is not installed; .ci/run installs it"
+        );
+        if !installed {
+            return None;
+        }
+        let child = std::process::Command::new("flock")
+            .arg(self.path(".git/tiketti/lock"))
+            .args(["sleep", &secs.to_string()])
+            .spawn()
+            .expect("flock");
+        std::thread::sleep(std::time::Duration::from_millis(300));
+        Some(child)
+    }
+
     /// An executable script usable as $EDITOR: it receives the file path as $1.
     pub fn editor_script(&self, name: &str, body: &str) -> String {
         let p = self.tmp.path().join(name);

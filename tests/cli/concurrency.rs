@@ -45,44 +45,21 @@ fn twenty_concurrent_new_commands_lose_nothing() {
 #[test]
 fn a_held_lock_makes_writers_wait_not_fail() {
     let repo = TestRepo::new();
-    // Take the lock with flock(1) when available; otherwise skip quietly.
-    if std::process::Command::new("flock")
-        .arg("--version")
-        .output()
-        .is_err()
-    {
+    let Some(mut holder) = repo.hold_lock(1) else {
         return;
-    }
-    let lock = repo.path(".git/tiketti/lock");
-    let mut holder = std::process::Command::new("flock")
-        .arg(&lock)
-        .args(["sleep", "1"])
-        .spawn()
-        .unwrap();
-    std::thread::sleep(std::time::Duration::from_millis(200));
+    };
     let started = std::time::Instant::now();
     repo.run(&["new", "--subject", "waits", "-m", "x"]).ok();
-    assert!(started.elapsed() >= std::time::Duration::from_millis(500));
+    assert!(started.elapsed() >= std::time::Duration::from_millis(400));
     holder.wait().unwrap();
 }
 
 #[test]
 fn a_lock_held_too_long_exits_4_and_writes_nothing() {
     let repo = TestRepo::new();
-    if std::process::Command::new("flock")
-        .arg("--version")
-        .output()
-        .is_err()
-    {
+    let Some(mut holder) = repo.hold_lock(3) else {
         return;
-    }
-    let lock = repo.path(".git/tiketti/lock");
-    let mut holder = std::process::Command::new("flock")
-        .arg(&lock)
-        .args(["sleep", "3"])
-        .spawn()
-        .unwrap();
-    std::thread::sleep(std::time::Duration::from_millis(300));
+    };
     let out = repo.run_with(
         &["new", "--subject", "busy", "-m", "x"],
         &[("TIKETTI_LOCK_TIMEOUT", "0.2")],
