@@ -88,31 +88,50 @@ fn set(ctx: &Ctx, key: &str, value: &str) -> anyhow::Result<()> {
     let path = yamledit::parse_path(key).map_err(|e| UserError::new(e.to_string()))?;
     let session = Session::begin_unchecked(ctx)?;
     let text = read_text(session.repo.root())?;
-    let rendered = if value.starts_with('[') && value.ends_with(']') {
-        value.to_string()
-    } else {
-        yaml::quote(value, false)
-    };
-    let updated =
-        yamledit::set_scalar(&text, &path, &rendered).map_err(|e| UserError::new(e.to_string()))?;
-    if updated == text {
-        eprintln!("{key} is already {value}");
-        return Ok(());
+    // The value as the config's type wants it: `10` and `false` plain where a number or
+    // a switch is expected, quoted where text is ("2026" as a name). Each spelling is
+    // tried; the first that adds no problem wins.
+    let mut spellings = Vec::new();
+    if (value.starts_with('[') && value.ends_with(']'))
+        || yaml::from_str::<yaml::Value>(value).is_ok_and(|v| v.is_number() || v.is_bool())
+    {
+        spellings.push(value.to_string());
     }
-    // A change may not add a problem; on a broken config it may fix one problem at a time.
+    spellings.push(yaml::quote(value, false));
     let messages = |t: &str| -> Vec<String> {
         Config::parse(t)
             .err()
             .map(|e| e.problems.into_iter().map(|p| p.message).collect())
             .unwrap_or_default()
     };
+    // A change may not add a problem; on a broken config it may fix one problem at a time.
     let before = messages(&text);
-    if let Some(new) = messages(&updated).into_iter().find(|m| !before.contains(m)) {
+    let mut first_problem = None;
+    let mut chosen = None;
+    for rendered in &spellings {
+        let updated = yamledit::set_scalar(&text, &path, rendered)
+            .map_err(|e| UserError::new(e.to_string()))?;
+        match messages(&updated).into_iter().find(|m| !before.contains(m)) {
+            None => {
+                chosen = Some(updated);
+                break;
+            }
+            Some(p) => {
+                first_problem.get_or_insert(p);
+            }
+        }
+    }
+    let Some(updated) = chosen else {
+        let new = first_problem.unwrap_or_default();
         return Err(
             UserError::new(format!("setting {key} would break the config: {new}"))
                 .hint("nothing was changed")
                 .into(),
         );
+    };
+    if updated == text {
+        eprintln!("{key} is already {value}");
+        return Ok(());
     }
     let mut changes = ChangeSet::default();
     changes.write(config::FILE_NAME, updated);

@@ -233,8 +233,9 @@ impl<'a> Ingester<'a> {
                     &format!("it belongs to ticket {t}, which cannot be read: {e}"),
                 ),
                 Ok(ticket)
-                    if self.config().status_category(&ticket.status)
-                        == Some(StatusCategory::Closed) =>
+                    if mail.auto.is_none()
+                        && self.config().status_category(&ticket.status)
+                            == Some(StatusCategory::Closed) =>
                 {
                     let why = format!("follow-up of closed ticket {t}");
                     self.create(mail, raw, &key, &eid, &why, Some(&t))
@@ -529,6 +530,14 @@ impl<'a> Ingester<'a> {
 
     /// Keep an unreadable message, byte for byte, with its reason.
     fn quarantine(&mut self, raw: &[u8], source: &str, reason: &str) -> anyhow::Result<Done> {
+        if !self.also_remove.is_empty() {
+            // A retried entry that still cannot be read stays the entry it was.
+            return Ok(Done {
+                outcome: Outcome::Quarantined,
+                ticket: None,
+                reason: Some(format!("still cannot be read: {reason}")),
+            });
+        }
         let qid = event_id(hash_bits("quarantine", &hex(&sha_bytes(raw))));
         let base = format!("quarantine/{qid}");
         if self.repo().path(&format!("{base}.eml")).exists() {
@@ -694,15 +703,8 @@ fn report(results: &[Result1], format: ViewFormat, drained: bool) -> anyhow::Res
         summary.count(&r.outcome);
     }
     if format == ViewFormat::Json {
-        let doc = serde_json::json!({
-            "schema_version": render::SCHEMA_VERSION,
-            "summary": summary,
-            "messages": results,
-        });
-        let mut out = std::io::stdout().lock();
-        serde_json::to_writer_pretty(&mut out, &doc)?;
-        use std::io::Write;
-        writeln!(out)?;
+        let doc = serde_json::json!({ "summary": summary, "messages": results });
+        render::json_object(&mut std::io::stdout().lock(), doc)?;
     } else if results.len() == 1 && !drained {
         let r = &results[0];
         let what = match r.outcome {

@@ -46,8 +46,21 @@ pub fn table(header: &[&str], rows: Vec<Vec<String>>, terminal: bool) -> String 
 
 /// `{"schema_version": 1, <key>: value}` on one pretty-printed document.
 pub fn json<T: Serialize>(out: &mut dyn Write, key: &str, value: &T) -> io::Result<()> {
-    let doc = serde_json::json!({ "schema_version": SCHEMA_VERSION, key: value });
-    serde_json::to_writer_pretty(&mut *out, &doc).map_err(io::Error::other)?;
+    json_object(out, serde_json::json!({ key: value }))
+}
+
+/// A JSON object with `schema_version` first, pretty-printed. A closed pipe comes back
+/// as the `BrokenPipe` it is, so the command ends quietly.
+pub fn json_object(out: &mut dyn Write, fields: serde_json::Value) -> io::Result<()> {
+    let mut doc = serde_json::Map::new();
+    doc.insert("schema_version".into(), SCHEMA_VERSION.into());
+    if let serde_json::Value::Object(m) = fields {
+        doc.extend(m);
+    }
+    serde_json::to_writer_pretty(&mut *out, &doc).map_err(|e| match e.io_error_kind() {
+        Some(kind) => io::Error::from(kind),
+        None => io::Error::other(e),
+    })?;
     writeln!(out)
 }
 

@@ -561,7 +561,10 @@ impl Repo {
                 let Ok(text) = std::fs::read_to_string(e.path()) else {
                     continue;
                 };
-                if !(text.contains("\nmessage_id:") || text.contains("\nreferences:")) {
+                if !["\nmessage_id:", "\nreferences:", "\nin_reply_to:"]
+                    .iter()
+                    .any(|k| text.contains(k))
+                {
                     continue;
                 }
                 let Ok(event) = Event::parse(&text) else {
