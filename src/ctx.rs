@@ -16,6 +16,7 @@ use crate::error::UserError;
 use crate::store::{Identity, LOCK_TIMEOUT, Repo};
 use crate::ticket::{TicketId, parse_time};
 
+#[derive(Clone)]
 pub struct Ctx {
     pub repo_arg: Option<PathBuf>,
     pub now: DateTime<Utc>,
@@ -25,6 +26,8 @@ pub struct Ctx {
     pub stdout_is_tty: bool,
     /// How long a writer waits for the per-clone lock (`TIKETTI_LOCK_TIMEOUT`, seconds).
     pub lock_timeout: Duration,
+    /// True when `TIKETTI_LOCK_TIMEOUT` set it (a command may then not shorten it).
+    pub lock_timeout_set: bool,
 }
 
 /// The agent acting: the id tickets record, and the identity commits carry.
@@ -64,6 +67,7 @@ impl Ctx {
             _ => LOCK_TIMEOUT,
         };
         Ok(Ctx {
+            lock_timeout_set: lock_timeout != LOCK_TIMEOUT,
             lock_timeout,
             repo_arg,
             now,
@@ -74,6 +78,14 @@ impl Ctx {
             stdin_is_tty: std::io::stdin().is_terminal(),
             stdout_is_tty: std::io::stdout().is_terminal(),
         })
+    }
+
+    /// The same world with another lock timeout.
+    pub fn with_lock_timeout(&self, timeout: Duration) -> Ctx {
+        Ctx {
+            lock_timeout: timeout,
+            ..self.clone()
+        }
     }
 
     pub fn repo(&self) -> anyhow::Result<Repo> {

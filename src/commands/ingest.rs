@@ -33,6 +33,9 @@ use crate::ticket::{
 pub const EX_USAGE: i32 = 64;
 pub const EX_TEMPFAIL: i32 = 75;
 
+/// How long mail from the mail server waits for the lock after it is spooled.
+const STDIN_LOCK_WAIT: std::time::Duration = std::time::Duration::from_secs(10);
+
 /// Take in mail: a message on standard input (from the mail server), message files, mbox
 /// files or Maildirs.
 ///
@@ -815,6 +818,14 @@ fn from_stdin(ctx: &Ctx, args: &IngestArgs) -> anyhow::Result<()> {
         return Ok(());
     }
     let time = args.time.unwrap_or(TimeSource::Arrival);
+    // The message is safe; the mail server should not wait long for a busy helpdesk.
+    let patient;
+    let ctx = if ctx.lock_timeout_set {
+        ctx
+    } else {
+        patient = ctx.with_lock_timeout(STDIN_LOCK_WAIT);
+        &patient
+    };
     match drain(ctx, time) {
         Ok(results) => {
             if let Err(e) = report(&results, args.format, false) {
