@@ -67,7 +67,7 @@ impl Ctx {
             _ => LOCK_TIMEOUT,
         };
         Ok(Ctx {
-            lock_timeout_set: lock_timeout != LOCK_TIMEOUT,
+            lock_timeout_set: std::env::var("TIKETTI_LOCK_TIMEOUT").is_ok_and(|s| !s.is_empty()),
             lock_timeout,
             repo_arg,
             now,

@@ -6,6 +6,7 @@
 //! - [`render`]: tables, JSON, CSV: the only place output is formatted.
 //! - [`store`]: files and git: discovery, lock, atomic writes, one commit per change.
 //! - [`config`]: tiketti.yaml, its defaults and validation.
+//! - [`mail`]: RFC 5322 in: parsing, dedupe keys, threading, routing, mbox and Maildir.
 //! - [`ticket`]: the pure domain and the front-matter codec; [`yaml`]: the serde_yaml door.
 //! - [`error`]: errors to messages, hints and exit codes; [`text`]: where text comes from.
 

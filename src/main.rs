@@ -8,9 +8,9 @@ fn main() -> ExitCode {
     let cli = match tiketti::cli::Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {
-            // A mail server bounces on every code but 0, 75 (retry) and 64 (misconfigured):
-            // a bad `ingest` invocation must say 64, not clap's 2.
-            let ingest = std::env::args().skip(1).any(|a| a == "ingest");
+            // For `ingest` a bad invocation is 64 (EX_USAGE), which a mail server reports
+            // as a configuration error, instead of clap's 2.
+            let ingest = subcommand().as_deref() == Some("ingest");
             let _ = e.print();
             let code = match e.kind() {
                 clap::error::ErrorKind::DisplayHelp | clap::error::ErrorKind::DisplayVersion => 0,
@@ -25,4 +25,18 @@ fn main() -> ExitCode {
         Err(err) => tiketti::error::report(&err),
     };
     ExitCode::from(u8::try_from(code).unwrap_or(1))
+}
+
+/// The subcommand as typed: the first argument that is not an option or the value of
+/// the global `--repo`.
+fn subcommand() -> Option<String> {
+    let mut args = std::env::args().skip(1);
+    while let Some(a) = args.next() {
+        if a == "--repo" {
+            args.next();
+        } else if !a.starts_with('-') {
+            return Some(a);
+        }
+    }
+    None
 }

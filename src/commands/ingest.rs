@@ -141,6 +141,8 @@ pub struct Ingester<'a> {
     time: TimeSource,
     /// Paths the next stored message's commit also removes (a retried quarantine entry).
     also_remove: Vec<String>,
+    /// When the message being stored arrived, if not now.
+    arrival: Option<DateTime<Utc>>,
 }
 
 /// One message's outcome before it is reported.
@@ -161,6 +163,7 @@ impl<'a> Ingester<'a> {
             load: None,
             time,
             also_remove: Vec::new(),
+            arrival: None,
         })
     }
 
@@ -189,6 +192,18 @@ impl<'a> Ingester<'a> {
     /// Take in one message. An error means nothing was written and the message should be
     /// tried again later (its source is left as it was).
     pub fn ingest(&mut self, raw: &[u8], source: &str) -> anyhow::Result<Result1> {
+        self.ingest_arrived(raw, source, None)
+    }
+
+    /// Take in one message that arrived at `arrival` (a spooled message arrived when it
+    /// was spooled, not when the spool is drained).
+    pub fn ingest_arrived(
+        &mut self,
+        raw: &[u8],
+        source: &str,
+        arrival: Option<DateTime<Utc>>,
+    ) -> anyhow::Result<Result1> {
+        self.arrival = arrival;
         let done = match InboundMail::parse(raw) {
             Err(unreadable) => self.quarantine(raw, source, &unreadable.0),
             Ok(mail) => self.store(&mail, raw, source),
@@ -204,7 +219,7 @@ impl<'a> Ingester<'a> {
     }
 
     fn at(&self, mail: &InboundMail) -> DateTime<Utc> {
-        let now = self.ctx.now;
+        let now = self.arrival.unwrap_or(self.ctx.now);
         match (self.time, mail.date) {
             // A Date header in the future (a wrong clock) is not believed.
             (TimeSource::Header, Some(d)) if d <= now + Duration::days(1) => d,
@@ -277,10 +292,10 @@ impl<'a> Ingester<'a> {
         e.set_str("subject", &mail.subject);
         e.set_str("date", &mail.date.map(format_time).unwrap_or_default());
         e.set_str("message_id", mail.message_id.as_deref().unwrap_or(""));
-        e.set_str(
-            "in_reply_to",
-            mail.in_reply_to.first().map(String::as_str).unwrap_or(""),
-        );
+        match mail.in_reply_to.as_slice() {
+            [one] => e.set_str("in_reply_to", one),
+            many => e.set_list("in_reply_to", many.to_vec()),
+        }
         e.set_list("references", mail.references.clone());
         e.set_str("thread", thread);
         e.set_str("auto", mail.auto.map(AutoKind::as_str).unwrap_or(""));
@@ -627,7 +642,8 @@ pub fn run(ctx: &Ctx, args: IngestArgs) -> anyhow::Result<()> {
     let mut sources: Vec<Source> = args.files.iter().cloned().map(Source::File).collect();
     sources.extend(args.mbox.iter().cloned().map(Source::Mbox));
     sources.extend(args.maildir.iter().cloned().map(Source::Maildir));
-    // Read every source before the lock: a missing file is a usage error, not half a batch.
+    // Read every source before the lock: a missing file stops the batch before anything
+    // is written, rather than half-way through it.
     let mut messages: Vec<(String, Vec<u8>, Option<mailbox::MaildirEntry>)> = Vec::new();
     for s in &sources {
         match s {
@@ -713,7 +729,8 @@ fn report(results: &[Result1], format: ViewFormat, drained: bool) -> anyhow::Res
         let what = match r.outcome {
             Outcome::Created => "new ticket",
             Outcome::Threaded => "added to ticket",
-            Outcome::Duplicate => "duplicate of a message on ticket",
+            Outcome::Duplicate if r.ticket.is_some() => "duplicate of a message on ticket",
+            Outcome::Duplicate => "duplicate",
             Outcome::Quarantined => "quarantined",
             Outcome::Failed => "failed",
         };
@@ -735,7 +752,7 @@ fn report(results: &[Result1], format: ViewFormat, drained: bool) -> anyhow::Res
         eprintln!("ingest: {}", summary.line());
     }
     if summary.failed > 0 {
-        return Err(UserError::new(format!("{} message(s) could not be stored; nothing of them was written", summary.failed))
+        return Err(UserError::new(format!("{} message(s) could not be stored", summary.failed))
             .hint("fix the cause and run the same command again: stored messages are recognised as duplicates")
             .into());
     }
@@ -759,7 +776,7 @@ pub fn drain(ctx: &Ctx, time: TimeSource) -> anyhow::Result<Vec<Result1>> {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
             Err(e) => return Err(e).with_context(|| format!("cannot read {}", path.display())),
         };
-        match ing.ingest(&bytes, &source) {
+        match ing.ingest_arrived(&bytes, &source, Spool::arrival(&path)) {
             Ok(r) => {
                 spool
                     .done(&path)
@@ -801,12 +818,13 @@ fn from_stdin(ctx: &Ctx, args: &IngestArgs) -> anyhow::Result<()> {
         .read_to_end(&mut bytes)
         .context("cannot read the message from standard input")
         .map_err(tempfail)?;
-    let unique = format!(
-        "{:020}.{}.{:04x}",
-        Utc::now().timestamp_nanos_opt().unwrap_or_default(),
-        std::process::id(),
-        ctx.random_u64() & 0xffff
-    );
+    if bytes.iter().all(|b| b.is_ascii_whitespace()) {
+        return Err(UserError::new("standard input is empty: there is no message to take in")
+            .hint("the mail server pipes each message in; to process waiting mail use `ingest --drain`")
+            .code(EX_USAGE)
+            .into());
+    }
+    let unique = Spool::name(ctx.now, std::process::id(), ctx.random_u64());
     let spool = Spool::new(&repo.state_dir());
     spool
         .put(&bytes, &unique)
@@ -833,7 +851,7 @@ fn from_stdin(ctx: &Ctx, args: &IngestArgs) -> anyhow::Result<()> {
             }
         }
         Err(e) => eprintln!(
-            "warning: the message is spooled but was not processed: {e:#}; `tiketti ingest --drain` will"
+            "warning: the message is safe in the spool, but processing stopped: {e:#}; `tiketti ingest --drain` finishes it"
         ),
     }
     Ok(())

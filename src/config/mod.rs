@@ -562,11 +562,17 @@ impl Config {
                 format!("mail.address {a:?} is not an e-mail address"),
             );
         }
+        if !self.channels.is_empty() && !self.channels.iter().any(|c| c == "email") {
+            problems.at(
+                &[key("channels")],
+                "channels must include email: mail taken in by `tiketti ingest` is recorded as email".into(),
+            );
+        }
         if self.mail.tag.trim().is_empty() || self.mail.tag.contains(['[', ']', '#']) {
             problems.at(
                 &[key("mail"), key("tag")],
                 format!(
-                    "mail.tag {:?} must be a word without [, ] or #",
+                    "mail.tag {:?} cannot be empty or contain [, ] or #",
                     self.mail.tag
                 ),
             );
@@ -598,6 +604,11 @@ impl Config {
                     &at("group"),
                     format!("routing rule {name}: unknown group {g:?}"),
                 );
+            }
+            for t in &s.tags {
+                if let Err(why) = crate::ticket::check_tag(t) {
+                    problems.at(&at("tags"), format!("routing rule {name}: {why}"));
+                }
             }
             if let Some(a) = &s.assignee
                 && self.agent(a).is_none()

@@ -6,6 +6,8 @@ use chrono::{DateTime, TimeZone, Utc};
 use mail_parser::{Address, HeaderValue, MessageParser, MimeHeaders, PartType};
 use sha2::{Digest, Sha256};
 
+use crate::ticket::Contact;
+
 /// The header our own outgoing mail carries, so it is recognised if it comes back.
 pub const LOOP_HEADER: &str = "X-Tiketti-Loop";
 
@@ -17,20 +19,26 @@ pub struct MailAddr {
 }
 
 impl MailAddr {
-    /// `Name <email>` or `email`, the form tickets store.
+    /// `Name <email>` or `email`, the form tickets store (names with RFC 5322 specials
+    /// quoted, as [`Contact`] writes them).
     pub fn to_text(&self) -> String {
-        match &self.name {
-            Some(n) if !n.is_empty() && !n.eq_ignore_ascii_case(&self.email) => {
-                // Angle brackets or line breaks in a display name would break the form.
-                let n: String = n.chars().filter(|c| !"<>\r\n\"".contains(*c)).collect();
-                if n.trim().is_empty() {
-                    self.email.clone()
-                } else {
-                    format!("{} <{}>", n.trim(), self.email)
-                }
-            }
-            _ => self.email.clone(),
+        // Angle brackets or line breaks in a display name would break the form.
+        let name: Option<String> = self
+            .name
+            .as_deref()
+            .map(|n| {
+                n.chars()
+                    .filter(|c| !"<>\r\n".contains(*c))
+                    .collect::<String>()
+                    .trim()
+                    .to_string()
+            })
+            .filter(|n| !n.is_empty() && !n.eq_ignore_ascii_case(&self.email));
+        Contact {
+            name,
+            email: Some(self.email.clone()),
         }
+        .to_text()
     }
 }
 
@@ -471,7 +479,7 @@ mod tests {
         let m = InboundMail::parse(PLAIN).unwrap();
         assert_eq!(
             m.from.as_ref().unwrap().to_text(),
-            "Virtanen, Anna <anna@example.com>"
+            "\"Virtanen, Anna\" <anna@example.com>"
         );
         assert_eq!(m.cc.len(), 1, "the bad address is dropped: {:?}", m.cc);
         assert_eq!(m.subject, "Päivää");

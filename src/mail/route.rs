@@ -43,7 +43,12 @@ pub fn route(config: &Config, mail: &InboundMail) -> (RouteSet, Vec<String>) {
             out.category = s.category.clone().or(out.category);
             out.priority = s.priority.clone().or(out.priority);
             out.group = s.group.clone().or(out.group);
-            out.assignee = s.assignee.clone().or(out.assignee);
+            // An agent may be named by e-mail in the rule; tickets record the id.
+            out.assignee = s
+                .assignee
+                .as_deref()
+                .map(|a| config.agent(a).map_or(a, |ag| ag.id.as_str()).to_string())
+                .or(out.assignee);
             for t in &s.tags {
                 if !out.tags.contains(t) {
                     out.tags.push(t.clone());
@@ -77,7 +82,11 @@ impl Workload {
 pub fn pick(config: &Config, group: &str, load: &Workload) -> Option<String> {
     let g = config.groups.iter().find(|g| g.name == group)?;
     let mode = g.assign?;
-    let members = &g.members;
+    let members: Vec<String> = g
+        .members
+        .iter()
+        .map(|m| config.agent(m).map_or(m.clone(), |a| a.id.clone()))
+        .collect();
     if members.is_empty() {
         return None;
     }

@@ -572,7 +572,7 @@ impl Repo {
                 };
                 let message_id = event.doc.get_str("message_id").ok().flatten();
                 let mut refs = event.doc.get_list("references").unwrap_or_default();
-                refs.extend(event.doc.get_str("in_reply_to").ok().flatten());
+                refs.extend(event.doc.get_list("in_reply_to").unwrap_or_default());
                 index.add(&id, event_id, message_id.as_deref(), &refs);
             }
         }

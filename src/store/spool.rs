@@ -1,10 +1,12 @@
 //! The ingest spool, `.git/tiketti/spool/` (DESIGN.md §5): a message from the mail server
-//! is written to `tmp/`, fsynced and renamed into `new/` before `ingest` answers 0, so once
+//! is written to `tmp/`, fsynced and linked into `new/` before `ingest` answers 0, so once
 //! the mail server hears "delivered" the bytes survive a crash. Processing removes a file
 //! only after its commit; a file left behind is processed by the next run.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, Utc};
 
 use super::fsutil::sync_dir;
 
@@ -17,6 +19,22 @@ impl Spool {
         Spool {
             dir: state_dir.join("spool"),
         }
+    }
+
+    /// A unique name that starts with the arrival time, so the spool sorts by arrival.
+    pub fn name(arrival: DateTime<Utc>, pid: u32, random: u64) -> String {
+        format!(
+            "{:020}.{pid}.{:04x}",
+            arrival.timestamp_nanos_opt().unwrap_or_default().max(0),
+            random & 0xffff
+        )
+    }
+
+    /// The arrival time written into a spooled file's name.
+    pub fn arrival(path: &Path) -> Option<DateTime<Utc>> {
+        let name = path.file_name()?.to_str()?;
+        let nanos: i64 = name.split('.').next()?.parse().ok()?;
+        Some(DateTime::from_timestamp_nanos(nanos))
     }
 
     /// Store `bytes` durably; returns the spooled file.
@@ -104,5 +122,18 @@ mod tests {
                 .count(),
             0
         );
+    }
+
+    #[test]
+    fn names_carry_the_arrival_time() {
+        let at = DateTime::parse_from_rfc3339("2026-11-22T10:00:00.5Z")
+            .unwrap()
+            .to_utc();
+        let name = Spool::name(at, 42, 0xabcdef);
+        assert_eq!(
+            Spool::arrival(Path::new(&format!("/x/{name}.eml"))),
+            Some(at)
+        );
+        assert_eq!(Spool::arrival(Path::new("/x/junk.eml")), None);
     }
 }

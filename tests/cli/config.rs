@@ -132,3 +132,26 @@ fn set_repairs_a_broken_config_one_problem_at_a_time() {
         .ok();
     repo.run(&["config", "check"]).ok();
 }
+
+#[test]
+fn mail_needs_the_email_channel_and_routing_tags_are_words() {
+    let repo = TestRepo::new();
+    let err = repo
+        .run(&["config", "set", "channels", "[phone, chat]"])
+        .fails(1)
+        .to_string();
+    assert!(err.contains("channels must include email"), "{err}");
+    let text = repo.read("tiketti.yaml").replace(
+        "      priority: high\n",
+        "      priority: high\n      tags: [two words]\n",
+    );
+    repo.write("tiketti.yaml", &text);
+    let out = repo.run(&["config", "check"]);
+    out.fails(1);
+    assert!(
+        out.stdout
+            .contains("routing rule complaints: tag \"two words\" has a space"),
+        "{}",
+        out.stdout
+    );
+}

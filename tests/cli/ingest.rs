@@ -947,7 +947,7 @@ fn a_broken_config_leaves_the_message_spooled_until_drained() {
     let run = ingest(&repo, &msg);
     run.ok(); // The message is safe: the mail server must not retry or bounce.
     assert!(run.stderr.contains("warning"), "{}", run.stderr);
-    assert!(run.stderr.contains("spooled"), "{}", run.stderr);
+    assert!(run.stderr.contains("safe in the spool"), "{}", run.stderr);
     assert!(run.stderr.contains("--drain"), "{}", run.stderr);
     assert_nothing_written(&repo, before);
     let waiting = spooled(&repo);
@@ -1435,4 +1435,38 @@ fn json_into_a_closed_pipe_ends_quietly() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(!stderr.contains("error"), "{stderr}");
     assert!(out.status.success(), "exit {:?}: {stderr}", out.status);
+}
+
+#[test]
+fn exit_64_only_for_ingest_itself_and_for_empty_input() {
+    let repo = TestRepo::new();
+    repo.run(&["list", "--tag", "ingest", "--bogus"]).fails(2);
+    repo.run(&["--repo", ".", "ingest", "--bogus"]).fails(64);
+    let err = repo
+        .run_with(&["ingest"], &[], Some(""))
+        .fails(64)
+        .to_string();
+    assert!(err.contains("standard input is empty"), "{err}");
+    assert_eq!(repo.commit_count(), 1);
+}
+
+#[test]
+fn a_spooled_message_keeps_its_arrival_time() {
+    let repo = TestRepo::new();
+    let msg = "From: c@customer.fi\nTo: support@example.com\nSubject: early\nMessage-ID: <early@customer.fi>\n\nhi\n";
+    repo.run_with(
+        &["ingest", "--spool-only"],
+        &[("TIKETTI_NOW", "2026-11-22T08:00:00Z")],
+        Some(msg),
+    )
+    .ok();
+    repo.run_with(
+        &["ingest", "--drain"],
+        &[("TIKETTI_NOW", "2026-11-22T11:30:00Z")],
+        None,
+    )
+    .ok();
+    let json: serde_json::Value =
+        serde_json::from_str(repo.run(&["list", "--format", "json"]).ok()).unwrap();
+    assert_eq!(json["tickets"][0]["created"], "2026-11-22T08:00:00Z");
 }
