@@ -812,7 +812,6 @@ fn from_stdin(ctx: &Ctx, args: &IngestArgs) -> anyhow::Result<()> {
             .code(EX_TEMPFAIL)
             .into()
     };
-    let repo = ctx.repo().map_err(tempfail)?;
     let mut bytes = Vec::new();
     std::io::stdin()
         .read_to_end(&mut bytes)
@@ -824,6 +823,9 @@ fn from_stdin(ctx: &Ctx, args: &IngestArgs) -> anyhow::Result<()> {
             .code(EX_USAGE)
             .into());
     }
+    // The whole message is read before anything else, so the mail server always hands
+    // it over cleanly and then hears the exit code.
+    let repo = ctx.repo().map_err(tempfail)?;
     let unique = Spool::name(ctx.now, std::process::id(), ctx.random_u64());
     let spool = Spool::new(&repo.state_dir());
     spool

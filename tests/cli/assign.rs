@@ -1,20 +1,6 @@
 use crate::common::*;
 
 /// Nothing was committed or left behind by a refused command.
-#[track_caller]
-fn assert_nothing_written(repo: &TestRepo, commits_before: usize) {
-    assert_eq!(repo.commit_count(), commits_before, "a commit was made");
-    repo.assert_clean();
-}
-
-fn line_of(repo: &TestRepo, id: &str, key: &str) -> Option<String> {
-    let text = std::fs::read_to_string(repo.ticket_file(id)).unwrap();
-    let prefix = format!("{key}: ");
-    text.lines()
-        .find_map(|l| l.strip_prefix(prefix.as_str()))
-        .map(str::to_string)
-}
-
 #[test]
 fn assigns_to_an_agent_in_one_commit() {
     let repo = TestRepo::new();
@@ -28,7 +14,7 @@ fn assigns_to_an_agent_in_one_commit() {
         repo.git(&["log", "-1", "--format=%an <%ae>"]).trim(),
         "Anna Virtanen <anna@example.com>"
     );
-    assert_eq!(line_of(&repo, &id, "assignee").as_deref(), Some("anna"));
+    assert_eq!(repo.key(&id, "assignee").as_deref(), Some("anna"));
     // Only the assignee line was added.
     let text = std::fs::read_to_string(repo.ticket_file(&id)).unwrap();
     assert!(
@@ -43,13 +29,13 @@ fn me_none_and_email() {
     let repo = TestRepo::new();
     let id = repo.new_ticket("Assign me", &[]);
     repo.run(&["assign", &id, "--me"]).ok();
-    assert_eq!(line_of(&repo, &id, "assignee").as_deref(), Some("anna"));
+    assert_eq!(repo.key(&id, "assignee").as_deref(), Some("anna"));
     repo.run(&["assign", &id, "--none"]).ok();
     assert_eq!(repo.last_commit_message(), format!("assign: {id} none"));
-    assert_eq!(line_of(&repo, &id, "assignee"), None);
+    assert_eq!(repo.key(&id, "assignee"), None);
     // By e-mail address, case-insensitively.
     repo.run(&["assign", &id, "Anna@Example.com"]).ok();
-    assert_eq!(line_of(&repo, &id, "assignee").as_deref(), Some("anna"));
+    assert_eq!(repo.key(&id, "assignee").as_deref(), Some("anna"));
     repo.assert_clean();
 }
 
@@ -63,14 +49,14 @@ fn groups() {
         repo.last_commit_message(),
         format!("assign: {id} anna, group support")
     );
-    assert_eq!(line_of(&repo, &id, "group").as_deref(), Some("support"));
+    assert_eq!(repo.key(&id, "group").as_deref(), Some("support"));
     repo.run(&["assign", &id, "--group", "none"]).ok();
     assert_eq!(
         repo.last_commit_message(),
         format!("assign: {id} group none")
     );
-    assert_eq!(line_of(&repo, &id, "group"), None);
-    assert_eq!(line_of(&repo, &id, "assignee").as_deref(), Some("anna"));
+    assert_eq!(repo.key(&id, "group"), None);
+    assert_eq!(repo.key(&id, "assignee").as_deref(), Some("anna"));
 
     let before = repo.commit_count();
     let err = repo

@@ -10,6 +10,13 @@ use assert_cmd::Command;
 
 pub const NOW: &str = "2026-11-22T10:00:00Z";
 
+/// A failed command wrote nothing: no commit, nothing changed in the work tree.
+#[track_caller]
+pub fn assert_nothing_written(repo: &TestRepo, commits_before: usize) {
+    assert_eq!(repo.commit_count(), commits_before, "a commit was made");
+    repo.assert_clean();
+}
+
 pub struct TestRepo {
     pub tmp: tempfile::TempDir,
     pub root: PathBuf,
@@ -129,6 +136,15 @@ impl TestRepo {
     pub fn ticket_file(&self, id: &str) -> PathBuf {
         self.root
             .join(format!("tickets/{}/{id}/ticket.md", &id[..2]))
+    }
+
+    /// One front-matter value of a ticket as written (`None` when the key is absent).
+    pub fn key(&self, id: &str, key: &str) -> Option<String> {
+        let text = std::fs::read_to_string(self.ticket_file(id)).expect("ticket file");
+        let prefix = format!("{key}: ");
+        text.lines()
+            .find_map(|l| l.strip_prefix(&prefix))
+            .map(str::to_string)
     }
 
     pub fn read(&self, rel: impl AsRef<Path>) -> String {

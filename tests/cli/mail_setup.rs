@@ -83,7 +83,8 @@ impl Setup {
             .take()
             .unwrap()
             .write_all(msg.as_bytes())
-            .unwrap();
+            // A command may exit before reading everything; its exit code is what counts.
+            .ok();
         let out = child.wait_with_output().unwrap();
         if !out.status.success() {
             eprintln!("{}", String::from_utf8_lossy(&out.stderr));

@@ -3,12 +3,6 @@ use crate::common::*;
 use std::process::Output;
 
 /// Nothing was committed or left behind by a refused command.
-#[track_caller]
-fn assert_nothing_written(repo: &TestRepo, commits_before: usize) {
-    assert_eq!(repo.commit_count(), commits_before, "a commit was made");
-    repo.assert_clean();
-}
-
 fn is_ticket_id(s: &str) -> bool {
     s.len() == 8
         && s.bytes()
@@ -276,13 +270,7 @@ fn bad_fields_and_cc_are_refused() {
 #[test]
 fn due_dates_as_people_write_them() {
     let repo = TestRepo::new();
-    let due_of = |id: &str| {
-        let t = std::fs::read_to_string(repo.ticket_file(id)).unwrap();
-        t.lines()
-            .find_map(|l| l.strip_prefix("due: "))
-            .map(str::to_string)
-            .unwrap_or_default()
-    };
+    let due_of = |id: &str| repo.key(id, "due").unwrap_or_default();
     for (given, stored) in [
         ("2026-12-24", "2026-12-24"),
         ("3d", "2026-11-25"),
@@ -317,12 +305,7 @@ fn due_dates_as_people_write_them() {
 #[test]
 fn assignee_me_agent_and_unknown() {
     let repo = TestRepo::new();
-    let assignee_of = |id: &str| {
-        let t = std::fs::read_to_string(repo.ticket_file(id)).unwrap();
-        t.lines()
-            .find_map(|l| l.strip_prefix("assignee: "))
-            .map(str::to_string)
-    };
+    let assignee_of = |id: &str| repo.key(id, "assignee");
     let me = repo.new_ticket("me", &["--assignee", "me"]);
     assert_eq!(assignee_of(&me).as_deref(), Some("anna"));
     let anna = repo.new_ticket("anna", &["--assignee", "anna"]);

@@ -1,22 +1,8 @@
 use crate::common::*;
 
 /// Nothing was committed or left behind by a refused command.
-#[track_caller]
-fn assert_nothing_written(repo: &TestRepo, commits_before: usize) {
-    assert_eq!(repo.commit_count(), commits_before, "a commit was made");
-    repo.assert_clean();
-}
-
 fn file(repo: &TestRepo, id: &str) -> String {
     std::fs::read_to_string(repo.ticket_file(id)).unwrap()
-}
-
-fn line_of(repo: &TestRepo, id: &str, key: &str) -> Option<String> {
-    let prefix = format!("{key}: ");
-    file(repo, id)
-        .lines()
-        .find_map(|l| l.strip_prefix(prefix.as_str()))
-        .map(str::to_string)
 }
 
 #[test]
@@ -80,14 +66,14 @@ fn due_forms_and_clearing() {
     let repo = TestRepo::new();
     let id = repo.new_ticket("Due", &[]);
     repo.run(&["set", &id, "due=3d"]).ok();
-    assert_eq!(line_of(&repo, &id, "due").as_deref(), Some("2026-11-25"));
+    assert_eq!(repo.key(&id, "due").as_deref(), Some("2026-11-25"));
     repo.run(&["set", &id, "due=4h"]).ok();
     assert_eq!(
-        line_of(&repo, &id, "due").as_deref(),
+        repo.key(&id, "due").as_deref(),
         Some("2026-11-22T14:00:00Z")
     );
     repo.run(&["set", &id, "due="]).ok();
-    assert_eq!(line_of(&repo, &id, "due"), None);
+    assert_eq!(repo.key(&id, "due"), None);
     assert_eq!(repo.last_commit_message(), format!("set: {id} due="));
 
     let before = repo.commit_count();
@@ -183,12 +169,12 @@ fn tags() {
     let id = repo.new_ticket("Tags", &["--tag", "a"]);
     let run = repo.run(&["set", &id, "+b", "+a", "-a", "+c"]);
     assert_eq!(run.ok(), format!("{id} +b +a -a +c"));
-    assert_eq!(line_of(&repo, &id, "tags").as_deref(), Some("[b, c]"));
+    assert_eq!(repo.key(&id, "tags").as_deref(), Some("[b, c]"));
     // Replaced all at once; blanks and repeats are dropped.
     repo.run(&["set", &id, "tags=x, y,,x"]).ok();
-    assert_eq!(line_of(&repo, &id, "tags").as_deref(), Some("[x, y]"));
+    assert_eq!(repo.key(&id, "tags").as_deref(), Some("[x, y]"));
     repo.run(&["set", &id, "tags="]).ok();
-    assert_eq!(line_of(&repo, &id, "tags"), None);
+    assert_eq!(repo.key(&id, "tags"), None);
 
     let before = repo.commit_count();
     // Removing a tag that is not there changes nothing.
@@ -202,7 +188,7 @@ fn tags() {
     assert_nothing_written(&repo, before);
     // Tags are trimmed.
     repo.run(&["set", &id, "+ spaced "]).ok();
-    assert_eq!(line_of(&repo, &id, "tags").as_deref(), Some("[spaced]"));
+    assert_eq!(repo.key(&id, "tags").as_deref(), Some("[spaced]"));
 }
 
 #[test]
@@ -211,22 +197,19 @@ fn cc_add_remove_replace() {
     let id = repo.new_ticket("Cc", &["--cc", "Cy <cy@example.com>"]);
     repo.run(&["set", &id, "cc=+Dee <dee@example.com>"]).ok();
     assert_eq!(
-        line_of(&repo, &id, "cc").as_deref(),
+        repo.key(&id, "cc").as_deref(),
         Some("[Cy <cy@example.com>, Dee <dee@example.com>]")
     );
     // Removal by address, case-insensitively.
     repo.run(&["set", &id, "cc=-CY@example.com"]).ok();
     assert_eq!(
-        line_of(&repo, &id, "cc").as_deref(),
+        repo.key(&id, "cc").as_deref(),
         Some("[Dee <dee@example.com>]")
     );
     repo.run(&["set", &id, "cc=eve@example.com"]).ok();
-    assert_eq!(
-        line_of(&repo, &id, "cc").as_deref(),
-        Some("[eve@example.com]")
-    );
+    assert_eq!(repo.key(&id, "cc").as_deref(), Some("[eve@example.com]"));
     repo.run(&["set", &id, "cc="]).ok();
-    assert_eq!(line_of(&repo, &id, "cc"), None);
+    assert_eq!(repo.key(&id, "cc"), None);
     let before = repo.commit_count();
     let err = repo.run(&["set", &id, "cc=+Bo <bo>"]).fails(1).to_string();
     assert!(err.contains("is not an e-mail address"), "{err}");
@@ -304,7 +287,7 @@ fn undeclared_and_reserved_keys_are_refused() {
     // No changes at all is a usage error.
     repo.run(&["set", &id]).fails(2);
     assert_nothing_written(&repo, before);
-    assert_eq!(line_of(&repo, &id, "priority").as_deref(), Some("normal"));
+    assert_eq!(repo.key(&id, "priority").as_deref(), Some("normal"));
 }
 
 #[test]

@@ -1,20 +1,6 @@
 use crate::common::*;
 
 /// Nothing was committed or left behind by a refused command.
-#[track_caller]
-fn assert_nothing_written(repo: &TestRepo, commits_before: usize) {
-    assert_eq!(repo.commit_count(), commits_before, "a commit was made");
-    repo.assert_clean();
-}
-
-fn status_of(repo: &TestRepo, id: &str) -> String {
-    let text = std::fs::read_to_string(repo.ticket_file(id)).unwrap();
-    text.lines()
-        .find_map(|l| l.strip_prefix("status: "))
-        .unwrap()
-        .to_string()
-}
-
 #[test]
 fn allowed_move_commits() {
     let repo = TestRepo::new();
@@ -31,7 +17,7 @@ fn allowed_move_commits() {
         repo.git(&["log", "-1", "--format=%an <%ae>"]).trim(),
         "Anna Virtanen <anna@example.com>"
     );
-    assert_eq!(status_of(&repo, &id), "open");
+    assert_eq!(repo.key(&id, "status").unwrap(), "open");
     let run = repo.run(&["status", &id, "waiting-on-delivery"]);
     assert_eq!(run.ok(), format!("{id} open -> waiting-on-delivery"));
     repo.assert_clean();
@@ -51,7 +37,7 @@ fn disallowed_move_lists_the_allowed_ones() {
         "{err}"
     );
     assert!(err.contains("hint: "), "{err}");
-    assert_eq!(status_of(&repo, &id), "closed");
+    assert_eq!(repo.key(&id, "status").unwrap(), "closed");
     assert_nothing_written(&repo, before);
 }
 
@@ -117,7 +103,7 @@ fn solve_close_reopen_shortcuts() {
         format!("reopen: {id} closed -> open")
     );
     assert_eq!(repo.commit_count(), before + 3);
-    assert_eq!(status_of(&repo, &id), "open");
+    assert_eq!(repo.key(&id, "status").unwrap(), "open");
     // Solving twice is a no-op.
     repo.run(&["solve", &id]).ok();
     let run = repo.run(&["solve", &id]);
@@ -137,7 +123,7 @@ fn reopen_of_an_open_ticket_fails() {
         err.contains("the ticket is pending, not solved or closed; nothing to reopen"),
         "{err}"
     );
-    assert_eq!(status_of(&repo, &id), "pending");
+    assert_eq!(repo.key(&id, "status").unwrap(), "pending");
     assert_nothing_written(&repo, before);
 }
 
@@ -162,13 +148,13 @@ fn hand_written_unknown_status_survives_other_commands() {
     );
     repo.run(&["note", &id, "-m", "Still legacy."]).ok();
     repo.run(&["assign", &id, "--me"]).ok();
-    assert_eq!(status_of(&repo, &id), "legacy-status");
+    assert_eq!(repo.key(&id, "status").unwrap(), "legacy-status");
     repo.assert_clean();
 
     // An unknown status may move to any configured one.
     let run = repo.run(&["status", &id, "open"]);
     assert_eq!(run.ok(), format!("{id} legacy-status -> open"));
-    assert_eq!(status_of(&repo, &id), "open");
+    assert_eq!(repo.key(&id, "status").unwrap(), "open");
 }
 
 #[test]
