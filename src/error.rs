@@ -95,12 +95,7 @@ fn classify(err: &anyhow::Error) -> (i32, Option<String>, Vec<String>) {
             return (exit::ERROR, Some(u.hint()), Vec::new());
         }
         if let Some(c) = e.downcast_ref::<ConfigError>() {
-            let rest = c.problems.iter().skip(1).map(|p| p.to_string()).collect();
-            return (
-                exit::ERROR,
-                Some("fix tiketti.yaml; `tiketti config check` lists every problem".into()),
-                rest,
-            );
+            return config_problems(c);
         }
         if let Some(s) = e.downcast_ref::<StoreError>() {
             let hint = match s {
@@ -122,14 +117,7 @@ fn classify(err: &anyhow::Error) -> (i32, Option<String>, Vec<String>) {
                         Vec::new(),
                     );
                 }
-                StoreError::Config(c) => {
-                    let rest = c.problems.iter().skip(1).map(|p| p.to_string()).collect();
-                    return (
-                        exit::ERROR,
-                        Some("fix tiketti.yaml; `tiketti config check` lists every problem".into()),
-                        rest,
-                    );
-                }
+                StoreError::Config(c) => return config_problems(c),
                 StoreError::BadFile { .. } => Some(
                     "fix the file in an editor, or `tiketti check` to list every problem".into(),
                 ),
@@ -139,4 +127,14 @@ fn classify(err: &anyhow::Error) -> (i32, Option<String>, Vec<String>) {
         }
     }
     (exit::ERROR, None, Vec::new())
+}
+
+/// A broken config: the first problem is the error, the rest follow, then the hint.
+fn config_problems(c: &ConfigError) -> (i32, Option<String>, Vec<String>) {
+    let rest = c.problems.iter().skip(1).map(|p| p.to_string()).collect();
+    (
+        exit::ERROR,
+        Some("fix tiketti.yaml; `tiketti config check` lists every problem".into()),
+        rest,
+    )
 }

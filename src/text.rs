@@ -27,7 +27,7 @@ pub struct TextArgs {
 impl TextArgs {
     /// The text, or `None` when no source was given and stdin is a terminal (the caller
     /// then decides whether to open an editor).
-    pub fn read_given(&self, stdin_is_tty: bool) -> anyhow::Result<Option<String>> {
+    fn read_given(&self, stdin_is_tty: bool) -> anyhow::Result<Option<String>> {
         if !self.message.is_empty() {
             return Ok(Some(self.message.join("\n\n")));
         }

@@ -30,10 +30,6 @@ pub fn from_str<T: DeserializeOwned>(text: &str) -> Result<T, YamlError> {
     serde_yaml::from_str(text).map_err(convert)
 }
 
-pub fn from_value<T: DeserializeOwned>(value: Value) -> Result<T, YamlError> {
-    serde_yaml::from_value(value).map_err(convert)
-}
-
 /// A value as block YAML text.
 pub fn to_string(value: &Value) -> Result<String, YamlError> {
     serde_yaml::to_string(value).map_err(convert)

@@ -87,7 +87,7 @@ pub enum Outcome {
 }
 
 #[derive(Debug, Clone, Serialize)]
-pub struct Result1 {
+pub struct MessageResult {
     pub source: String,
     pub outcome: Outcome,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -191,7 +191,7 @@ impl<'a> Ingester<'a> {
 
     /// Take in one message. An error means nothing was written and the message should be
     /// tried again later (its source is left as it was).
-    pub fn ingest(&mut self, raw: &[u8], source: &str) -> anyhow::Result<Result1> {
+    pub fn ingest(&mut self, raw: &[u8], source: &str) -> anyhow::Result<MessageResult> {
         self.ingest_arrived(raw, source, None)
     }
 
@@ -202,7 +202,7 @@ impl<'a> Ingester<'a> {
         raw: &[u8],
         source: &str,
         arrival: Option<DateTime<Utc>>,
-    ) -> anyhow::Result<Result1> {
+    ) -> anyhow::Result<MessageResult> {
         self.arrival = arrival;
         let done = match InboundMail::parse(raw) {
             Err(unreadable) => self.quarantine(raw, source, &unreadable.0),
@@ -210,7 +210,7 @@ impl<'a> Ingester<'a> {
         };
         self.also_remove.clear();
         let done = done?;
-        Ok(Result1 {
+        Ok(MessageResult {
             source: source.to_string(),
             outcome: done.outcome,
             ticket: done.ticket.map(|t| t.to_string()),
@@ -673,6 +673,9 @@ pub fn run(ctx: &Ctx, args: IngestArgs) -> anyhow::Result<()> {
             }
         }
     }
+    if messages.is_empty() {
+        return report(&[], args.format, false);
+    }
     let mut ing = Ingester::new(ctx, time)?;
     let bar = progress(messages.len());
     let mut results = Vec::with_capacity(messages.len());
@@ -686,7 +689,7 @@ pub fn run(ctx: &Ctx, args: IngestArgs) -> anyhow::Result<()> {
                 }
                 r
             }
-            Err(e) => Result1 {
+            Err(e) => MessageResult {
                 source,
                 outcome: Outcome::Failed,
                 ticket: None,
@@ -716,7 +719,7 @@ fn progress(n: usize) -> Option<indicatif::ProgressBar> {
     })
 }
 
-fn report(results: &[Result1], format: ViewFormat, drained: bool) -> anyhow::Result<()> {
+fn report(results: &[MessageResult], format: ViewFormat, drained: bool) -> anyhow::Result<()> {
     let mut summary = Summary::default();
     for r in results {
         summary.count(&r.outcome);
@@ -760,7 +763,16 @@ fn report(results: &[Result1], format: ViewFormat, drained: bool) -> anyhow::Res
 }
 
 /// Process every spooled message, oldest first; each is removed once committed.
-pub fn drain(ctx: &Ctx, time: TimeSource) -> anyhow::Result<Vec<Result1>> {
+pub fn drain(ctx: &Ctx, time: TimeSource) -> anyhow::Result<Vec<MessageResult>> {
+    // An empty spool (the usual case for a cron drain) needs no lock and no thread index,
+    // which reads every event file.
+    if Spool::new(&ctx.repo()?.state_dir())
+        .pending()
+        .context("cannot read the spool")?
+        .is_empty()
+    {
+        return Ok(Vec::new());
+    }
     let mut ing = Ingester::new(ctx, time)?;
     let spool = Spool::new(&ing.repo().state_dir());
     let mut results = Vec::new();
@@ -783,7 +795,7 @@ pub fn drain(ctx: &Ctx, time: TimeSource) -> anyhow::Result<Vec<Result1>> {
                     .with_context(|| format!("cannot remove {} from the spool", path.display()))?;
                 results.push(r);
             }
-            Err(e) => results.push(Result1 {
+            Err(e) => results.push(MessageResult {
                 source,
                 outcome: Outcome::Failed,
                 ticket: None,

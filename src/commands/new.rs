@@ -136,18 +136,12 @@ pub fn run(ctx: &Ctx, args: NewArgs) -> anyhow::Result<()> {
         .map(|d| parse_due(d, ctx.now))
         .transpose()?;
     // Read the text before taking the lock: an editor may be open for minutes.
-    let text = if ctx.stdin_is_tty && args.text.message.is_empty() && args.text.file.is_none() {
-        let scratch = std::env::temp_dir().join(format!("tiketti-new-{}.md", std::process::id()));
-        args.text.read(
-            ctx.stdin_is_tty,
-            &scratch,
-            &format!(
-                "# Describe the request: {subject}\n# Lines starting with '# ' are dropped.\n"
-            ),
-        )?
-    } else {
-        args.text.read_given(ctx.stdin_is_tty)?.unwrap_or_default()
-    };
+    let scratch = std::env::temp_dir().join(format!("tiketti-new-{}.md", std::process::id()));
+    let text = args.text.read(
+        ctx.stdin_is_tty,
+        &scratch,
+        &format!("# Describe the request: {subject}\n# Lines starting with '# ' are dropped.\n"),
+    )?;
 
     let session = Session::begin(ctx)?;
     let config = &session.config;

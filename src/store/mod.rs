@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use chrono::{DateTime, TimeZone, Utc};
-use git2::{ErrorCode, FileMode, ObjectType, Oid, Repository, Signature, Time};
+use git2::{ErrorCode, FileMode, Oid, Repository, Signature, Time};
 
 use crate::config::{self, Config, ConfigError};
 use crate::ticket::codec::CodecError;
@@ -94,17 +94,6 @@ impl ChangeSet {
     pub fn remove(&mut self, path: impl Into<String>) -> &mut Self {
         self.removes.push(path.into());
         self
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.writes.is_empty() && self.removes.is_empty()
-    }
-
-    pub fn paths(&self) -> impl Iterator<Item = &str> {
-        self.writes
-            .iter()
-            .map(|(p, _)| p.as_str())
-            .chain(self.removes.iter().map(String::as_str))
     }
 }
 
@@ -352,11 +341,6 @@ impl Repo {
         })
     }
 
-    /// True when HEAD has at least one commit.
-    pub fn has_commits(&self) -> bool {
-        self.head_commit().ok().flatten().is_some()
-    }
-
     fn blob_text(&self, tree: &git2::Tree<'_>, path: &str) -> Option<String> {
         let entry = tree.get_path(Path::new(path)).ok()?;
         let blob = self.git.find_blob(entry.id()).ok()?;
@@ -577,24 +561,6 @@ impl Repo {
             }
         }
         Ok(index)
-    }
-
-    /// Every blob path in HEAD under `prefix` (used by `check` to compare with the work tree).
-    pub fn head_paths(&self, prefix: &str) -> Result<Vec<String>, StoreError> {
-        let Some(tree) = self.head_tree()? else {
-            return Ok(Vec::new());
-        };
-        let mut out = Vec::new();
-        tree.walk(git2::TreeWalkMode::PreOrder, |dir, entry| {
-            if entry.kind() == Some(ObjectType::Blob) {
-                let path = format!("{dir}{}", entry.name().unwrap_or(""));
-                if path.starts_with(prefix) {
-                    out.push(path);
-                }
-            }
-            git2::TreeWalkResult::Ok
-        })?;
-        Ok(out)
     }
 }
 

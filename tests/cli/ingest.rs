@@ -1470,3 +1470,17 @@ fn a_spooled_message_keeps_its_arrival_time() {
         serde_json::from_str(repo.run(&["list", "--format", "json"]).ok()).unwrap();
     assert_eq!(json["tickets"][0]["created"], "2026-11-22T08:00:00Z");
 }
+
+#[test]
+fn draining_an_empty_spool_does_nothing() {
+    let repo = TestRepo::new();
+    let out = repo.run_with(&["ingest", "--drain"], &[], None);
+    out.ok();
+    assert!(
+        out.stderr
+            .contains("0 created, 0 threaded, 0 duplicates, 0 quarantined"),
+        "{}",
+        out.stderr
+    );
+    assert_nothing_written(&repo, 1);
+}
