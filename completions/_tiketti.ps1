@@ -37,6 +37,10 @@ Register-ArgumentCompleter -Native -CommandName 'tiketti' -ScriptBlock {
             [CompletionResult]::new('reopen', 'reopen', [CompletionResultType]::ParameterValue, 'Reopen a solved or closed ticket (the status in defaults.reopen)')
             [CompletionResult]::new('set', 'set', [CompletionResultType]::ParameterValue, 'Change fields: priority, due, category, subject, channel, requester, cc, tags and custom fields')
             [CompletionResult]::new('note', 'note', [CompletionResultType]::ParameterValue, 'Add an internal note to a ticket. Customers never see notes')
+            [CompletionResult]::new('reply', 'reply', [CompletionResultType]::ParameterValue, 'Reply to the customer by mail. The reply goes to the requester, with the ticket''s other participants on Cc, threaded to the customer''s latest message')
+            [CompletionResult]::new('template', 'template', [CompletionResultType]::ParameterValue, 'Canned replies: Markdown files in templates/ with {{placeholders}}')
+            [CompletionResult]::new('outbox', 'outbox', [CompletionResultType]::ParameterValue, 'Mail waiting to be sent from this clone: list, inspect, send or drop it')
+            [CompletionResult]::new('remind', 'remind', [CompletionResultType]::ParameterValue, 'Mail each agent a digest of their open tickets that are overdue or due today')
             [CompletionResult]::new('log', 'log', [CompletionResultType]::ParameterValue, 'Show who changed a ticket, what and when, newest first')
             [CompletionResult]::new('edit', 'edit', [CompletionResultType]::ParameterValue, 'Edit a ticket''s file (front matter and description) in your editor')
             [CompletionResult]::new('config', 'config', [CompletionResultType]::ParameterValue, 'Read, change or validate tiketti.yaml')
@@ -85,6 +89,7 @@ Register-ArgumentCompleter -Native -CommandName 'tiketti' -ScriptBlock {
             [CompletionResult]::new('--repo', '--repo', [CompletionResultType]::ParameterName, 'The helpdesk directory (default: the nearest directory at or above the current one that holds tiketti.yaml)')
             [CompletionResult]::new('--drain', '--drain', [CompletionResultType]::ParameterName, 'Process only what waits in the spool (left by a run that could not finish)')
             [CompletionResult]::new('--spool-only', '--spool-only', [CompletionResultType]::ParameterName, 'Spool the message on standard input and exit; a later `ingest --drain` processes it')
+            [CompletionResult]::new('--no-acknowledge', '--no-acknowledge', [CompletionResultType]::ParameterName, 'Send no acknowledgements (for imports of old mail; messages dated more than a day ago never get one anyway)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             break
@@ -164,6 +169,146 @@ Register-ArgumentCompleter -Native -CommandName 'tiketti' -ScriptBlock {
             [CompletionResult]::new('--file', '--file', [CompletionResultType]::ParameterName, 'Read the text from FILE (`-` for standard input)')
             [CompletionResult]::new('--attach', '--attach', [CompletionResultType]::ParameterName, 'Attach a file; repeat for more')
             [CompletionResult]::new('--repo', '--repo', [CompletionResultType]::ParameterName, 'The helpdesk directory (default: the nearest directory at or above the current one that holds tiketti.yaml)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'tiketti;reply' {
+            [CompletionResult]::new('-m', '-m', [CompletionResultType]::ParameterName, 'The text; repeat for more paragraphs')
+            [CompletionResult]::new('--message', '--message', [CompletionResultType]::ParameterName, 'The text; repeat for more paragraphs')
+            [CompletionResult]::new('-F', '-F ', [CompletionResultType]::ParameterName, 'Read the text from FILE (`-` for standard input)')
+            [CompletionResult]::new('--file', '--file', [CompletionResultType]::ParameterName, 'Read the text from FILE (`-` for standard input)')
+            [CompletionResult]::new('-t', '-t', [CompletionResultType]::ParameterName, 'Fill the reply from templates/NAME.md (`tiketti template list`)')
+            [CompletionResult]::new('--template', '--template', [CompletionResultType]::ParameterName, 'Fill the reply from templates/NAME.md (`tiketti template list`)')
+            [CompletionResult]::new('--attach', '--attach', [CompletionResultType]::ParameterName, 'Attach a file; repeat for more')
+            [CompletionResult]::new('--status', '--status', [CompletionResultType]::ParameterName, 'Move the ticket to this status in the same step (pending: waiting for the customer; solved)')
+            [CompletionResult]::new('--cc', '--cc', [CompletionResultType]::ParameterName, 'Also send to this address (this reply only); repeat for more')
+            [CompletionResult]::new('--repo', '--repo', [CompletionResultType]::ParameterName, 'The helpdesk directory (default: the nearest directory at or above the current one that holds tiketti.yaml)')
+            [CompletionResult]::new('--edit', '--edit', [CompletionResultType]::ParameterName, 'Open the filled template in your editor before sending')
+            [CompletionResult]::new('--no-cc', '--no-cc', [CompletionResultType]::ParameterName, 'Send to the requester only, not to the ticket''s other participants')
+            [CompletionResult]::new('--queue', '--queue', [CompletionResultType]::ParameterName, 'Queue the reply without sending it now (`tiketti outbox flush` sends it)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'tiketti;template' {
+            [CompletionResult]::new('--repo', '--repo', [CompletionResultType]::ParameterName, 'The helpdesk directory (default: the nearest directory at or above the current one that holds tiketti.yaml)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List the templates with their descriptions')
+            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Print a template; with --ticket, filled in for that ticket as a reply would be')
+            [CompletionResult]::new('placeholders', 'placeholders', [CompletionResultType]::ParameterValue, 'List the placeholders a template may use')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'tiketti;template;list' {
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'format')
+            [CompletionResult]::new('--repo', '--repo', [CompletionResultType]::ParameterName, 'The helpdesk directory (default: the nearest directory at or above the current one that holds tiketti.yaml)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'tiketti;template;show' {
+            [CompletionResult]::new('--ticket', '--ticket', [CompletionResultType]::ParameterName, 'Fill the placeholders for this ticket')
+            [CompletionResult]::new('--repo', '--repo', [CompletionResultType]::ParameterName, 'The helpdesk directory (default: the nearest directory at or above the current one that holds tiketti.yaml)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'tiketti;template;placeholders' {
+            [CompletionResult]::new('--repo', '--repo', [CompletionResultType]::ParameterName, 'The helpdesk directory (default: the nearest directory at or above the current one that holds tiketti.yaml)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'tiketti;template;help' {
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List the templates with their descriptions')
+            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Print a template; with --ticket, filled in for that ticket as a reply would be')
+            [CompletionResult]::new('placeholders', 'placeholders', [CompletionResultType]::ParameterValue, 'List the placeholders a template may use')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'tiketti;template;help;list' {
+            break
+        }
+        'tiketti;template;help;show' {
+            break
+        }
+        'tiketti;template;help;placeholders' {
+            break
+        }
+        'tiketti;template;help;help' {
+            break
+        }
+        'tiketti;outbox' {
+            [CompletionResult]::new('--repo', '--repo', [CompletionResultType]::ParameterName, 'The helpdesk directory (default: the nearest directory at or above the current one that holds tiketti.yaml)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List queued messages (with --sent or --dropped, those instead)')
+            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Print one message as it is (or was) sent, after its outbox record')
+            [CompletionResult]::new('flush', 'flush', [CompletionResultType]::ParameterValue, 'Send what is ready; a failed message stays queued with its error. Messages that failed recently wait (1 min, doubling up to 1 h) unless named or --now is given')
+            [CompletionResult]::new('drop', 'drop', [CompletionResultType]::ParameterValue, 'Take messages out of the queue without sending them (kept in the outbox''s dropped/)')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'tiketti;outbox;list' {
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'format')
+            [CompletionResult]::new('--repo', '--repo', [CompletionResultType]::ParameterName, 'The helpdesk directory (default: the nearest directory at or above the current one that holds tiketti.yaml)')
+            [CompletionResult]::new('--sent', '--sent', [CompletionResultType]::ParameterName, 'sent')
+            [CompletionResult]::new('--dropped', '--dropped', [CompletionResultType]::ParameterName, 'dropped')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'tiketti;outbox;show' {
+            [CompletionResult]::new('--repo', '--repo', [CompletionResultType]::ParameterName, 'The helpdesk directory (default: the nearest directory at or above the current one that holds tiketti.yaml)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'tiketti;outbox;flush' {
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'format')
+            [CompletionResult]::new('--repo', '--repo', [CompletionResultType]::ParameterName, 'The helpdesk directory (default: the nearest directory at or above the current one that holds tiketti.yaml)')
+            [CompletionResult]::new('--now', '--now', [CompletionResultType]::ParameterName, 'Retry failed messages now instead of after their back-off')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'tiketti;outbox;drop' {
+            [CompletionResult]::new('--repo', '--repo', [CompletionResultType]::ParameterName, 'The helpdesk directory (default: the nearest directory at or above the current one that holds tiketti.yaml)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'tiketti;outbox;help' {
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List queued messages (with --sent or --dropped, those instead)')
+            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Print one message as it is (or was) sent, after its outbox record')
+            [CompletionResult]::new('flush', 'flush', [CompletionResultType]::ParameterValue, 'Send what is ready; a failed message stays queued with its error. Messages that failed recently wait (1 min, doubling up to 1 h) unless named or --now is given')
+            [CompletionResult]::new('drop', 'drop', [CompletionResultType]::ParameterValue, 'Take messages out of the queue without sending them (kept in the outbox''s dropped/)')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'tiketti;outbox;help;list' {
+            break
+        }
+        'tiketti;outbox;help;show' {
+            break
+        }
+        'tiketti;outbox;help;flush' {
+            break
+        }
+        'tiketti;outbox;help;drop' {
+            break
+        }
+        'tiketti;outbox;help;help' {
+            break
+        }
+        'tiketti;remind' {
+            [CompletionResult]::new('--agent', '--agent', [CompletionResultType]::ParameterName, 'Only these agents (id or e-mail); repeat for more')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'format')
+            [CompletionResult]::new('--repo', '--repo', [CompletionResultType]::ParameterName, 'The helpdesk directory (default: the nearest directory at or above the current one that holds tiketti.yaml)')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Print the digests instead of sending them')
+            [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Send even if today''s digest was already sent')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             break
@@ -323,6 +468,10 @@ Register-ArgumentCompleter -Native -CommandName 'tiketti' -ScriptBlock {
             [CompletionResult]::new('reopen', 'reopen', [CompletionResultType]::ParameterValue, 'Reopen a solved or closed ticket (the status in defaults.reopen)')
             [CompletionResult]::new('set', 'set', [CompletionResultType]::ParameterValue, 'Change fields: priority, due, category, subject, channel, requester, cc, tags and custom fields')
             [CompletionResult]::new('note', 'note', [CompletionResultType]::ParameterValue, 'Add an internal note to a ticket. Customers never see notes')
+            [CompletionResult]::new('reply', 'reply', [CompletionResultType]::ParameterValue, 'Reply to the customer by mail. The reply goes to the requester, with the ticket''s other participants on Cc, threaded to the customer''s latest message')
+            [CompletionResult]::new('template', 'template', [CompletionResultType]::ParameterValue, 'Canned replies: Markdown files in templates/ with {{placeholders}}')
+            [CompletionResult]::new('outbox', 'outbox', [CompletionResultType]::ParameterValue, 'Mail waiting to be sent from this clone: list, inspect, send or drop it')
+            [CompletionResult]::new('remind', 'remind', [CompletionResultType]::ParameterValue, 'Mail each agent a digest of their open tickets that are overdue or due today')
             [CompletionResult]::new('log', 'log', [CompletionResultType]::ParameterValue, 'Show who changed a ticket, what and when, newest first')
             [CompletionResult]::new('edit', 'edit', [CompletionResultType]::ParameterValue, 'Edit a ticket''s file (front matter and description) in your editor')
             [CompletionResult]::new('config', 'config', [CompletionResultType]::ParameterValue, 'Read, change or validate tiketti.yaml')
@@ -367,6 +516,46 @@ Register-ArgumentCompleter -Native -CommandName 'tiketti' -ScriptBlock {
             break
         }
         'tiketti;help;note' {
+            break
+        }
+        'tiketti;help;reply' {
+            break
+        }
+        'tiketti;help;template' {
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List the templates with their descriptions')
+            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Print a template; with --ticket, filled in for that ticket as a reply would be')
+            [CompletionResult]::new('placeholders', 'placeholders', [CompletionResultType]::ParameterValue, 'List the placeholders a template may use')
+            break
+        }
+        'tiketti;help;template;list' {
+            break
+        }
+        'tiketti;help;template;show' {
+            break
+        }
+        'tiketti;help;template;placeholders' {
+            break
+        }
+        'tiketti;help;outbox' {
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List queued messages (with --sent or --dropped, those instead)')
+            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Print one message as it is (or was) sent, after its outbox record')
+            [CompletionResult]::new('flush', 'flush', [CompletionResultType]::ParameterValue, 'Send what is ready; a failed message stays queued with its error. Messages that failed recently wait (1 min, doubling up to 1 h) unless named or --now is given')
+            [CompletionResult]::new('drop', 'drop', [CompletionResultType]::ParameterValue, 'Take messages out of the queue without sending them (kept in the outbox''s dropped/)')
+            break
+        }
+        'tiketti;help;outbox;list' {
+            break
+        }
+        'tiketti;help;outbox;show' {
+            break
+        }
+        'tiketti;help;outbox;flush' {
+            break
+        }
+        'tiketti;help;outbox;drop' {
+            break
+        }
+        'tiketti;help;remind' {
             break
         }
         'tiketti;help;log' {

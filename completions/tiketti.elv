@@ -34,6 +34,10 @@ set edit:completion:arg-completer[tiketti] = {|@words|
             cand reopen 'Reopen a solved or closed ticket (the status in defaults.reopen)'
             cand set 'Change fields: priority, due, category, subject, channel, requester, cc, tags and custom fields'
             cand note 'Add an internal note to a ticket. Customers never see notes'
+            cand reply 'Reply to the customer by mail. The reply goes to the requester, with the ticket''s other participants on Cc, threaded to the customer''s latest message'
+            cand template 'Canned replies: Markdown files in templates/ with {{placeholders}}'
+            cand outbox 'Mail waiting to be sent from this clone: list, inspect, send or drop it'
+            cand remind 'Mail each agent a digest of their open tickets that are overdue or due today'
             cand log 'Show who changed a ticket, what and when, newest first'
             cand edit 'Edit a ticket''s file (front matter and description) in your editor'
             cand config 'Read, change or validate tiketti.yaml'
@@ -79,6 +83,7 @@ set edit:completion:arg-completer[tiketti] = {|@words|
             cand --repo 'The helpdesk directory (default: the nearest directory at or above the current one that holds tiketti.yaml)'
             cand --drain 'Process only what waits in the spool (left by a run that could not finish)'
             cand --spool-only 'Spool the message on standard input and exit; a later `ingest --drain` processes it'
+            cand --no-acknowledge 'Send no acknowledgements (for imports of old mail; messages dated more than a day ago never get one anyway)'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
         }
@@ -149,6 +154,124 @@ set edit:completion:arg-completer[tiketti] = {|@words|
             cand --file 'Read the text from FILE (`-` for standard input)'
             cand --attach 'Attach a file; repeat for more'
             cand --repo 'The helpdesk directory (default: the nearest directory at or above the current one that holds tiketti.yaml)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'tiketti;reply'= {
+            cand -m 'The text; repeat for more paragraphs'
+            cand --message 'The text; repeat for more paragraphs'
+            cand -F 'Read the text from FILE (`-` for standard input)'
+            cand --file 'Read the text from FILE (`-` for standard input)'
+            cand -t 'Fill the reply from templates/NAME.md (`tiketti template list`)'
+            cand --template 'Fill the reply from templates/NAME.md (`tiketti template list`)'
+            cand --attach 'Attach a file; repeat for more'
+            cand --status 'Move the ticket to this status in the same step (pending: waiting for the customer; solved)'
+            cand --cc 'Also send to this address (this reply only); repeat for more'
+            cand --repo 'The helpdesk directory (default: the nearest directory at or above the current one that holds tiketti.yaml)'
+            cand --edit 'Open the filled template in your editor before sending'
+            cand --no-cc 'Send to the requester only, not to the ticket''s other participants'
+            cand --queue 'Queue the reply without sending it now (`tiketti outbox flush` sends it)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'tiketti;template'= {
+            cand --repo 'The helpdesk directory (default: the nearest directory at or above the current one that holds tiketti.yaml)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand list 'List the templates with their descriptions'
+            cand show 'Print a template; with --ticket, filled in for that ticket as a reply would be'
+            cand placeholders 'List the placeholders a template may use'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'tiketti;template;list'= {
+            cand --format 'format'
+            cand --repo 'The helpdesk directory (default: the nearest directory at or above the current one that holds tiketti.yaml)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'tiketti;template;show'= {
+            cand --ticket 'Fill the placeholders for this ticket'
+            cand --repo 'The helpdesk directory (default: the nearest directory at or above the current one that holds tiketti.yaml)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'tiketti;template;placeholders'= {
+            cand --repo 'The helpdesk directory (default: the nearest directory at or above the current one that holds tiketti.yaml)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'tiketti;template;help'= {
+            cand list 'List the templates with their descriptions'
+            cand show 'Print a template; with --ticket, filled in for that ticket as a reply would be'
+            cand placeholders 'List the placeholders a template may use'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'tiketti;template;help;list'= {
+        }
+        &'tiketti;template;help;show'= {
+        }
+        &'tiketti;template;help;placeholders'= {
+        }
+        &'tiketti;template;help;help'= {
+        }
+        &'tiketti;outbox'= {
+            cand --repo 'The helpdesk directory (default: the nearest directory at or above the current one that holds tiketti.yaml)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand list 'List queued messages (with --sent or --dropped, those instead)'
+            cand show 'Print one message as it is (or was) sent, after its outbox record'
+            cand flush 'Send what is ready; a failed message stays queued with its error. Messages that failed recently wait (1 min, doubling up to 1 h) unless named or --now is given'
+            cand drop 'Take messages out of the queue without sending them (kept in the outbox''s dropped/)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'tiketti;outbox;list'= {
+            cand --format 'format'
+            cand --repo 'The helpdesk directory (default: the nearest directory at or above the current one that holds tiketti.yaml)'
+            cand --sent 'sent'
+            cand --dropped 'dropped'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'tiketti;outbox;show'= {
+            cand --repo 'The helpdesk directory (default: the nearest directory at or above the current one that holds tiketti.yaml)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'tiketti;outbox;flush'= {
+            cand --format 'format'
+            cand --repo 'The helpdesk directory (default: the nearest directory at or above the current one that holds tiketti.yaml)'
+            cand --now 'Retry failed messages now instead of after their back-off'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'tiketti;outbox;drop'= {
+            cand --repo 'The helpdesk directory (default: the nearest directory at or above the current one that holds tiketti.yaml)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'tiketti;outbox;help'= {
+            cand list 'List queued messages (with --sent or --dropped, those instead)'
+            cand show 'Print one message as it is (or was) sent, after its outbox record'
+            cand flush 'Send what is ready; a failed message stays queued with its error. Messages that failed recently wait (1 min, doubling up to 1 h) unless named or --now is given'
+            cand drop 'Take messages out of the queue without sending them (kept in the outbox''s dropped/)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'tiketti;outbox;help;list'= {
+        }
+        &'tiketti;outbox;help;show'= {
+        }
+        &'tiketti;outbox;help;flush'= {
+        }
+        &'tiketti;outbox;help;drop'= {
+        }
+        &'tiketti;outbox;help;help'= {
+        }
+        &'tiketti;remind'= {
+            cand --agent 'Only these agents (id or e-mail); repeat for more'
+            cand --format 'format'
+            cand --repo 'The helpdesk directory (default: the nearest directory at or above the current one that holds tiketti.yaml)'
+            cand --dry-run 'Print the digests instead of sending them'
+            cand --force 'Send even if today''s digest was already sent'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
         }
@@ -282,6 +405,10 @@ set edit:completion:arg-completer[tiketti] = {|@words|
             cand reopen 'Reopen a solved or closed ticket (the status in defaults.reopen)'
             cand set 'Change fields: priority, due, category, subject, channel, requester, cc, tags and custom fields'
             cand note 'Add an internal note to a ticket. Customers never see notes'
+            cand reply 'Reply to the customer by mail. The reply goes to the requester, with the ticket''s other participants on Cc, threaded to the customer''s latest message'
+            cand template 'Canned replies: Markdown files in templates/ with {{placeholders}}'
+            cand outbox 'Mail waiting to be sent from this clone: list, inspect, send or drop it'
+            cand remind 'Mail each agent a digest of their open tickets that are overdue or due today'
             cand log 'Show who changed a ticket, what and when, newest first'
             cand edit 'Edit a ticket''s file (front matter and description) in your editor'
             cand config 'Read, change or validate tiketti.yaml'
@@ -314,6 +441,35 @@ set edit:completion:arg-completer[tiketti] = {|@words|
         &'tiketti;help;set'= {
         }
         &'tiketti;help;note'= {
+        }
+        &'tiketti;help;reply'= {
+        }
+        &'tiketti;help;template'= {
+            cand list 'List the templates with their descriptions'
+            cand show 'Print a template; with --ticket, filled in for that ticket as a reply would be'
+            cand placeholders 'List the placeholders a template may use'
+        }
+        &'tiketti;help;template;list'= {
+        }
+        &'tiketti;help;template;show'= {
+        }
+        &'tiketti;help;template;placeholders'= {
+        }
+        &'tiketti;help;outbox'= {
+            cand list 'List queued messages (with --sent or --dropped, those instead)'
+            cand show 'Print one message as it is (or was) sent, after its outbox record'
+            cand flush 'Send what is ready; a failed message stays queued with its error. Messages that failed recently wait (1 min, doubling up to 1 h) unless named or --now is given'
+            cand drop 'Take messages out of the queue without sending them (kept in the outbox''s dropped/)'
+        }
+        &'tiketti;help;outbox;list'= {
+        }
+        &'tiketti;help;outbox;show'= {
+        }
+        &'tiketti;help;outbox;flush'= {
+        }
+        &'tiketti;help;outbox;drop'= {
+        }
+        &'tiketti;help;remind'= {
         }
         &'tiketti;help;log'= {
         }

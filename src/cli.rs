@@ -41,6 +41,12 @@ pub enum Command {
     Reopen(status::ShortcutArgs),
     Set(set::SetArgs),
     Note(note::NoteArgs),
+    Reply(reply::ReplyArgs),
+    #[command(subcommand)]
+    Template(template_cmd::TemplateCommand),
+    #[command(subcommand)]
+    Outbox(outbox::OutboxCommand),
+    Remind(remind::RemindArgs),
     Log(log::LogArgs),
     Edit(edit::EditArgs),
     #[command(subcommand)]

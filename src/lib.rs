@@ -6,7 +6,8 @@
 //! - [`render`]: tables, JSON, CSV: the only place output is formatted.
 //! - [`store`]: files and git: discovery, lock, atomic writes, one commit per change.
 //! - [`config`]: tiketti.yaml, its defaults and validation.
-//! - [`mail`]: RFC 5322 in: parsing, dedupe keys, threading, routing, mbox and Maildir.
+//! - [`mail`]: RFC 5322 in (parsing, dedupe keys, threading, routing, mbox and Maildir)
+//!   and out (building, sending); [`template`]: canned replies.
 //! - [`ticket`]: the pure domain and the front-matter codec; [`yaml`]: the serde_yaml door.
 //! - [`error`]: errors to messages, hints and exit codes; [`text`]: where text comes from.
 
@@ -18,6 +19,7 @@ pub mod error;
 pub mod mail;
 pub mod render;
 pub mod store;
+pub mod template;
 pub mod text;
 pub mod ticket;
 pub mod yaml;
@@ -49,6 +51,10 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Config(c) => config_cmd::run(&ctx, c),
         Command::Check(a) => check::run(&ctx, a),
         Command::Quarantine(c) => quarantine::run(&ctx, c),
+        Command::Reply(a) => reply::run(&ctx, a),
+        Command::Template(c) => template_cmd::run(&ctx, c),
+        Command::Outbox(c) => outbox::run(&ctx, c),
+        Command::Remind(a) => remind::run(&ctx, a),
         Command::Customer(a) => customer::run(&ctx, a),
         Command::Completions(_) => unreachable!("handled above"),
     }

@@ -50,17 +50,25 @@ impl TextArgs {
     ) -> anyhow::Result<String> {
         match self.read_given(stdin_is_tty)? {
             Some(t) => Ok(t),
-            None => {
-                std::fs::write(scratch, template)
-                    .with_context(|| format!("cannot write {}", scratch.display()))?;
-                run_editor(scratch)?;
-                let text = std::fs::read_to_string(scratch)
-                    .with_context(|| format!("cannot read {}", scratch.display()))?;
-                let _ = std::fs::remove_file(scratch);
-                Ok(strip_comments(&text))
-            }
+            None => edit(scratch, template),
         }
     }
+
+    /// Was a source given on the command line (`-m` or `-F`)?
+    pub fn given(&self) -> bool {
+        !self.message.is_empty() || self.file.is_some()
+    }
+}
+
+/// Open the editor on `initial` in `scratch`; the text saved, without `# ` help lines.
+pub fn edit(scratch: &Path, initial: &str) -> anyhow::Result<String> {
+    std::fs::write(scratch, initial)
+        .with_context(|| format!("cannot write {}", scratch.display()))?;
+    run_editor(scratch)?;
+    let text = std::fs::read_to_string(scratch)
+        .with_context(|| format!("cannot read {}", scratch.display()))?;
+    let _ = std::fs::remove_file(scratch);
+    Ok(strip_comments(&text))
 }
 
 fn read_stdin() -> anyhow::Result<String> {

@@ -12,12 +12,13 @@ use anyhow::Context as _;
 use chrono::{DateTime, Duration, Utc};
 use serde::Serialize;
 
-use crate::commands::Session;
+use crate::commands::{Session, mailout};
 use crate::config::Config;
 use crate::ctx::Ctx;
 use crate::error::UserError;
 use crate::mail::inbound::{AutoKind, InboundMail, MailAddr, hash_bits, hex};
 use crate::mail::mailbox;
+use crate::mail::outbound::Auto;
 use crate::mail::route::{self, Workload};
 use crate::mail::thread::{self, Decision, Reason, ThreadIndex};
 use crate::render::{self, ViewFormat, truncate};
@@ -65,6 +66,10 @@ pub struct IngestArgs {
     /// Maildir) or from its arrival (default for standard input)
     #[arg(long, value_enum)]
     pub time: Option<TimeSource>,
+    /// Send no acknowledgements (for imports of old mail; messages dated more than a
+    /// day ago never get one anyway)
+    #[arg(long)]
+    pub no_acknowledge: bool,
     /// table (a summary line) or json (every message's outcome)
     #[arg(long, value_enum, default_value = "table")]
     pub format: ViewFormat,
@@ -94,6 +99,9 @@ pub struct MessageResult {
     pub ticket: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
+    /// For a new ticket: `queued`, or why no acknowledgement was sent.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub acknowledgement: Option<String>,
 }
 
 #[derive(Debug, Default, Serialize)]
@@ -143,6 +151,8 @@ pub struct Ingester<'a> {
     also_remove: Vec<String>,
     /// When the message being stored arrived, if not now.
     arrival: Option<DateTime<Utc>>,
+    /// New tickets from people get an acknowledgement (unless `--no-acknowledge`).
+    acknowledge: bool,
 }
 
 /// One message's outcome before it is reported.
@@ -150,6 +160,7 @@ struct Done {
     outcome: Outcome,
     ticket: Option<TicketId>,
     reason: Option<String>,
+    acknowledgement: Option<String>,
 }
 
 impl<'a> Ingester<'a> {
@@ -164,7 +175,13 @@ impl<'a> Ingester<'a> {
             time,
             also_remove: Vec::new(),
             arrival: None,
+            acknowledge: true,
         })
+    }
+
+    /// Send no acknowledgements in this run.
+    pub fn without_acknowledgements(&mut self) {
+        self.acknowledge = false;
     }
 
     /// Make the next message's commit also remove `paths` (only if it stores the message).
@@ -215,6 +232,7 @@ impl<'a> Ingester<'a> {
             outcome: done.outcome,
             ticket: done.ticket.map(|t| t.to_string()),
             reason: done.reason,
+            acknowledgement: done.acknowledgement,
         })
     }
 
@@ -242,6 +260,7 @@ impl<'a> Ingester<'a> {
             Decision::Duplicate(t) => Ok(Done {
                 outcome: Outcome::Duplicate,
                 ticket: Some(t),
+                acknowledgement: None,
                 reason: Some("already stored".into()),
             }),
             Decision::Join(t, reason) => match self.repo().read_ticket(&t) {
@@ -480,14 +499,106 @@ impl<'a> Ingester<'a> {
         let mut event = self.inbound_event(mail, eid, at, thread);
         event.set_list("routing", rules);
         self.message_files(mail, raw, &dir, event, &mut changes);
-        self.commit(changes, &format!("ingest: {id} {}", truncate(&subject, 60)))?;
+        let mut message = format!("ingest: {id} {}", truncate(&subject, 60));
+        let (ack, acknowledgement) = match self.acknowledgement(mail, &ticket, at) {
+            Ok(composed) => {
+                composed.add_files(&ticket, &[], &mut changes);
+                message.push_str(", acknowledged");
+                self.repo().outbox().put(&composed.entry, &composed.raw)?;
+                (Some(composed), "queued".to_string())
+            }
+            Err(why) => (None, why),
+        };
+        if let Err(e) = self.commit(changes, &message) {
+            if let Some(a) = &ack {
+                self.repo().outbox().discard(&a.entry.id);
+            }
+            return Err(e);
+        }
         self.index
             .add(&id, eid, mail.message_id.as_deref(), &mail.referenced_ids());
+        if let Some(a) = ack {
+            let refs = a.event.doc.get_list("references").unwrap_or_default();
+            self.index.add(
+                &id,
+                &a.entry.id,
+                a.event.doc.get_str("message_id").ok().flatten().as_deref(),
+                &refs,
+            );
+            self.index.add_auto(&a.entry.to, self.ctx.now);
+        }
         Ok(Done {
             outcome: Outcome::Created,
             ticket: Some(id),
             reason: Some(thread.to_string()),
+            acknowledgement: Some(acknowledgement),
         })
+    }
+
+    /// The acknowledgement of a new ticket, or why there is none: only a person's mail
+    /// (not an auto-reply, bounce, list or our own), only a category that wants one, only
+    /// a message from the last day (an import of old mail answers nobody), and at most
+    /// `mail.auto_mail_limit` automatic mails to one address in 24 hours.
+    fn acknowledgement(
+        &self,
+        mail: &InboundMail,
+        ticket: &Ticket,
+        at: DateTime<Utc>,
+    ) -> Result<mailout::Composed, String> {
+        let config = self.config();
+        let now = self.ctx.now;
+        if !self.acknowledge {
+            return Err("off for this run (--no-acknowledge)".into());
+        }
+        if let Some(auto) = mail.auto {
+            return Err(format!("not to automatic mail ({})", auto.as_str()));
+        }
+        if !config.acknowledges(ticket.category.as_deref()) {
+            return Err(
+                "off for this category (mail.acknowledge, categories[].acknowledge)".into(),
+            );
+        }
+        if config.mail.address.is_none() {
+            return Err("mail.address is not set".into());
+        }
+        if at < now - Duration::days(1) {
+            return Err("the message is more than a day old".into());
+        }
+        let to = mailout::requester(ticket);
+        let Some(email) = to.first().and_then(|c| c.email.clone()) else {
+            return Err("the sender has no address".into());
+        };
+        if config.mail.is_ours(&email) {
+            return Err("the sender is the helpdesk itself".into());
+        }
+        let limit = config.mail.auto_mail_limit as usize;
+        if self.index.auto_count(&email, now) >= limit {
+            return Err(format!(
+                "{email} already got {limit} automatic mails in 24 hours (mail.auto_mail_limit)"
+            ));
+        }
+        let name = config.mail.acknowledge_template.clone();
+        let template = mailout::load_template(self.repo(), &name).map_err(|e| e.to_string())?;
+        let vars = mailout::vars(config, ticket, None);
+        let (subject, text) = mailout::fill(&template, &vars).map_err(|e| e.to_string())?;
+        let thread = match &mail.message_id {
+            Some(m) => mailout::Thread::answering(m, &mail.references),
+            None => mailout::Thread::default(),
+        };
+        let draft = mailout::Draft {
+            author: "tiketti".into(),
+            from_name: config.helpdesk_name().to_string(),
+            to,
+            cc: Vec::new(),
+            subject,
+            text,
+            attachments: Vec::new(),
+            auto: Some((Auto::Replied, "acknowledgement".into())),
+            template: Some(name),
+            thread,
+        };
+        let eid = event_id(hash_bits("acknowledgement", ticket.id.as_str()));
+        mailout::compose(self.repo(), config, ticket, eid, now, &draft).map_err(|e| e.to_string())
     }
 
     fn join(
@@ -542,6 +653,7 @@ impl<'a> Ingester<'a> {
         Ok(Done {
             outcome: Outcome::Threaded,
             ticket: Some(id),
+            acknowledgement: None,
             reason: Some(reason.as_str().to_string()),
         })
     }
@@ -553,6 +665,7 @@ impl<'a> Ingester<'a> {
             return Ok(Done {
                 outcome: Outcome::Quarantined,
                 ticket: None,
+                acknowledgement: None,
                 reason: Some(format!("still cannot be read: {reason}")),
             });
         }
@@ -562,6 +675,7 @@ impl<'a> Ingester<'a> {
             return Ok(Done {
                 outcome: Outcome::Duplicate,
                 ticket: None,
+                acknowledgement: None,
                 reason: Some(format!("already in quarantine as {qid}")),
             });
         }
@@ -583,6 +697,7 @@ impl<'a> Ingester<'a> {
         Ok(Done {
             outcome: Outcome::Quarantined,
             ticket: None,
+            acknowledgement: None,
             reason: Some(format!("{qid}: {reason}")),
         })
     }
@@ -632,7 +747,7 @@ pub fn run(ctx: &Ctx, args: IngestArgs) -> anyhow::Result<()> {
     let batch = !args.files.is_empty() || !args.mbox.is_empty() || !args.maildir.is_empty();
     if args.drain {
         let time = args.time.unwrap_or(TimeSource::Arrival);
-        let results = drain(ctx, time)?;
+        let results = drain(ctx, time, !args.no_acknowledge)?;
         return report(&results, args.format, true);
     }
     if !batch {
@@ -677,6 +792,9 @@ pub fn run(ctx: &Ctx, args: IngestArgs) -> anyhow::Result<()> {
         return report(&[], args.format, false);
     }
     let mut ing = Ingester::new(ctx, time)?;
+    if args.no_acknowledge {
+        ing.without_acknowledgements();
+    }
     let bar = progress(messages.len());
     let mut results = Vec::with_capacity(messages.len());
     for (source, bytes, maildir) in messages {
@@ -694,6 +812,7 @@ pub fn run(ctx: &Ctx, args: IngestArgs) -> anyhow::Result<()> {
                 outcome: Outcome::Failed,
                 ticket: None,
                 reason: Some(format!("{e:#}")),
+                acknowledgement: None,
             },
         };
         if let Some(b) = &bar {
@@ -763,7 +882,7 @@ fn report(results: &[MessageResult], format: ViewFormat, drained: bool) -> anyho
 }
 
 /// Process every spooled message, oldest first; each is removed once committed.
-pub fn drain(ctx: &Ctx, time: TimeSource) -> anyhow::Result<Vec<MessageResult>> {
+pub fn drain(ctx: &Ctx, time: TimeSource, acknowledge: bool) -> anyhow::Result<Vec<MessageResult>> {
     // An empty spool (the usual case for a cron drain) needs no lock and no thread index,
     // which reads every event file.
     if Spool::new(&ctx.repo()?.state_dir())
@@ -774,6 +893,9 @@ pub fn drain(ctx: &Ctx, time: TimeSource) -> anyhow::Result<Vec<MessageResult>> 
         return Ok(Vec::new());
     }
     let mut ing = Ingester::new(ctx, time)?;
+    if !acknowledge {
+        ing.without_acknowledgements();
+    }
     let spool = Spool::new(&ing.repo().state_dir());
     let mut results = Vec::new();
     for path in spool.pending().context("cannot read the spool")? {
@@ -800,6 +922,7 @@ pub fn drain(ctx: &Ctx, time: TimeSource) -> anyhow::Result<Vec<MessageResult>> 
                 outcome: Outcome::Failed,
                 ticket: None,
                 reason: Some(format!("{e:#} (left in the spool)")),
+                acknowledgement: None,
             }),
         }
     }
@@ -858,7 +981,7 @@ fn from_stdin(ctx: &Ctx, args: &IngestArgs) -> anyhow::Result<()> {
         patient = ctx.with_lock_timeout(STDIN_LOCK_WAIT);
         &patient
     };
-    match drain(ctx, time) {
+    match drain(ctx, time, !args.no_acknowledge) {
         Ok(results) => {
             if let Err(e) = report(&results, args.format, false) {
                 eprintln!("warning: {e:#}");

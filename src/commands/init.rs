@@ -61,6 +61,12 @@ pub fn run(ctx: &Ctx, args: InitArgs) -> anyhow::Result<()> {
     let lock = repo.lock(ctx.lock_timeout)?;
     let mut changes = ChangeSet::default();
     changes.write(config::FILE_NAME, text);
+    if !repo.path("templates/acknowledgement.md").exists() {
+        changes.write(
+            "templates/acknowledgement.md",
+            crate::template::ACKNOWLEDGEMENT,
+        );
+    }
     let attributes = repo.path(".gitattributes");
     let existing = std::fs::read_to_string(&attributes).unwrap_or_default();
     if !existing.contains("merge=tiketti") {

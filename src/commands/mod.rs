@@ -12,12 +12,17 @@ pub mod ingest;
 pub mod init;
 pub mod list;
 pub mod log;
+pub mod mailout;
 pub mod new;
 pub mod note;
+pub mod outbox;
 pub mod quarantine;
+pub mod remind;
+pub mod reply;
 pub mod set;
 pub mod show;
 pub mod status;
+pub mod template_cmd;
 
 use std::io::Write;
 

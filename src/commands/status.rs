@@ -72,27 +72,13 @@ fn move_to(
     let session = Session::begin(ctx)?;
     let mut ticket = session.ticket(id)?;
     let to = target(&session.config, &ticket.status)?;
-    session.config.known_status(&to).map_err(UserError::from)?;
     let from = ticket.status.clone();
     if from == to {
+        session.config.known_status(&to).map_err(UserError::from)?;
         eprintln!("{}: already {to}", ticket.id);
         return Ok(());
     }
-    session.config.check_transition(&from, &to).map_err(|why| {
-        UserError::new(why).hint("`tiketti config get statuses` shows the workflow")
-    })?;
-    // The form must be complete before a ticket is solved or closed.
-    if !session.config.is_open(&to)
-        && let Some(p) = crate::commands::missing_required(&session.config, &ticket)
-            .into_iter()
-            .next()
-    {
-        return Err(
-            UserError::new(format!("{}: cannot move to {to}: {}", ticket.id, p.message))
-                .hint(p.hint.unwrap_or_default())
-                .into(),
-        );
-    }
+    check_move(&session.config, &ticket, &to)?;
     ticket.set_str("status", Some(&to))?;
     session.save(
         ctx,
@@ -100,4 +86,28 @@ fn move_to(
         &format!("{command}: {} {from} -> {to}", ticket.id),
     )?;
     say(&format!("{} {from} -> {to}", ticket.id))
+}
+
+/// May `ticket` move to status `to` now: a known status, an allowed transition, and a
+/// complete form before it is solved or closed.
+pub fn check_move(
+    config: &crate::config::Config,
+    ticket: &crate::ticket::Ticket,
+    to: &str,
+) -> Result<(), UserError> {
+    config.known_status(to).map_err(UserError::from)?;
+    config.check_transition(&ticket.status, to).map_err(|why| {
+        UserError::new(why).hint("`tiketti config get statuses` shows the workflow")
+    })?;
+    if !config.is_open(to)
+        && let Some(p) = crate::commands::missing_required(config, ticket)
+            .into_iter()
+            .next()
+    {
+        return Err(
+            UserError::new(format!("{}: cannot move to {to}: {}", ticket.id, p.message))
+                .hint(p.hint.unwrap_or_default()),
+        );
+    }
+    Ok(())
 }

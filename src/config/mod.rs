@@ -65,6 +65,92 @@ pub struct MailConfig {
     /// Attachments larger than this are recorded as omitted (the raw message keeps them).
     #[serde(default = "default_attachment_cap")]
     pub max_attachment_bytes: u64,
+    /// How outgoing mail leaves: a sendmail-compatible command or SMTP.
+    #[serde(default)]
+    pub transport: TransportKind,
+    /// The command for `transport: sendmail`, run through `sh`; the message is on its
+    /// standard input.
+    #[serde(default = "default_sendmail")]
+    pub sendmail: String,
+    /// The server for `transport: smtp`.
+    #[serde(default)]
+    pub smtp: Option<SmtpConfig>,
+    /// A new ticket from a person (not an auto-reply, bounce or list) gets an
+    /// acknowledgement; a category can turn it off with `acknowledge: false`.
+    #[serde(default = "yes")]
+    pub acknowledge: bool,
+    /// The template of the acknowledgement, `templates/<name>.md`.
+    #[serde(default = "default_ack_template")]
+    pub acknowledge_template: String,
+    /// At most this many automatic mails to one recipient in 24 hours: an auto-responder
+    /// answering every acknowledgement can never start a loop.
+    #[serde(default = "default_auto_limit")]
+    pub auto_mail_limit: u32,
+}
+
+/// Where outgoing mail goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum TransportKind {
+    #[default]
+    Sendmail,
+    Smtp,
+}
+
+/// An SMTP server (submission).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SmtpConfig {
+    pub host: String,
+    /// Default: 587 for starttls and none, 465 for tls.
+    #[serde(default)]
+    pub port: Option<u16>,
+    #[serde(default)]
+    pub security: SmtpSecurity,
+    /// The login; no login when unset.
+    #[serde(default)]
+    pub user: Option<String>,
+    /// The environment variable that holds the password (never the password itself).
+    #[serde(default = "default_password_env")]
+    pub password_env: String,
+    /// A PEM file of extra CA certificates to trust (a private CA).
+    #[serde(default)]
+    pub ca_file: Option<String>,
+    /// Seconds to wait for the server.
+    #[serde(default = "default_smtp_timeout")]
+    pub timeout: u64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SmtpSecurity {
+    /// Plain connection upgraded with STARTTLS; refused if the server does not offer it.
+    #[default]
+    Starttls,
+    /// TLS from the first byte (port 465).
+    Tls,
+    /// No encryption: only for a server on the same machine.
+    None,
+}
+
+fn default_sendmail() -> String {
+    "sendmail -t -i".into()
+}
+
+fn default_ack_template() -> String {
+    "acknowledgement".into()
+}
+
+fn default_auto_limit() -> u32 {
+    10
+}
+
+fn default_password_env() -> String {
+    "TIKETTI_SMTP_PASSWORD".into()
+}
+
+fn default_smtp_timeout() -> u64 {
+    30
 }
 
 fn default_tag() -> String {
@@ -87,6 +173,12 @@ impl Default for MailConfig {
             tag: default_tag(),
             reopen_on_reply: true,
             max_attachment_bytes: default_attachment_cap(),
+            transport: TransportKind::default(),
+            sendmail: default_sendmail(),
+            smtp: None,
+            acknowledge: true,
+            acknowledge_template: default_ack_template(),
+            auto_mail_limit: default_auto_limit(),
         }
     }
 }
@@ -211,6 +303,9 @@ pub struct CategoryDef {
     /// Custom fields a ticket of this category must have.
     #[serde(default)]
     pub required: Vec<String>,
+    /// Acknowledge new tickets of this category (default: `mail.acknowledge`).
+    #[serde(default)]
+    pub acknowledge: Option<bool>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
@@ -577,6 +672,38 @@ impl Config {
                 ),
             );
         }
+        if self.mail.transport == TransportKind::Smtp && self.mail.smtp.is_none() {
+            problems.at(
+                &[key("mail"), key("transport")],
+                "mail.transport is smtp but there is no mail.smtp section (host, port, security, user, password_env)".into(),
+            );
+        }
+        if self.mail.transport == TransportKind::Sendmail && self.mail.sendmail.trim().is_empty() {
+            problems.at(
+                &[key("mail"), key("sendmail")],
+                "mail.sendmail cannot be empty; the default is `sendmail -t -i`".into(),
+            );
+        }
+        if let Some(smtp) = &self.mail.smtp {
+            if smtp.host.trim().is_empty() {
+                problems.at(
+                    &[key("mail"), key("smtp"), key("host")],
+                    "mail.smtp.host cannot be empty".into(),
+                );
+            }
+            if smtp.user.is_some() && smtp.password_env.trim().is_empty() {
+                problems.at(
+                    &[key("mail"), key("smtp"), key("password_env")],
+                    "mail.smtp.password_env must name the environment variable that holds the password".into(),
+                );
+            }
+        }
+        if let Err(why) = crate::template::check_name(&self.mail.acknowledge_template) {
+            problems.at(
+                &[key("mail"), key("acknowledge_template")],
+                format!("mail.acknowledge_template: {why}"),
+            );
+        }
         for (i, rule) in self.routing.iter().enumerate() {
             let at = |k: &str| vec![key("routing"), PathSeg::Index(i), key("set"), key(k)];
             let name = rule.name.clone().unwrap_or_else(|| format!("#{}", i + 1));
@@ -714,6 +841,23 @@ impl Config {
                 value: name.to_string(),
                 valid: self.categories.iter().map(|c| c.name.clone()).collect(),
             })
+    }
+
+    /// Does a new ticket of `category` get an acknowledgement?
+    pub fn acknowledges(&self, category: Option<&str>) -> bool {
+        category
+            .and_then(|c| self.categories.iter().find(|d| d.name == c))
+            .and_then(|d| d.acknowledge)
+            .unwrap_or(self.mail.acknowledge)
+    }
+
+    /// The name the helpdesk signs automatic mail with.
+    pub fn helpdesk_name(&self) -> &str {
+        if self.helpdesk.name.trim().is_empty() {
+            "Helpdesk"
+        } else {
+            self.helpdesk.name.trim()
+        }
     }
 
     pub fn known_priority(&self, name: &str) -> Result<(), UnknownValue> {

@@ -3,6 +3,8 @@
 
 use std::collections::HashMap;
 
+use chrono::{DateTime, Utc};
+
 use crate::ticket::TicketId;
 
 use super::inbound::InboundMail;
@@ -17,6 +19,11 @@ pub struct ThreadIndex {
     pub by_reference: HashMap<String, TicketId>,
     /// Event ID → ticket, for duplicates.
     pub events: HashMap<String, TicketId>,
+    /// The key of our Message-IDs' keyed hash ([`super::outbound::our_ticket`]); empty:
+    /// our Message-IDs are recognised only through the stored messages.
+    pub key: Vec<u8>,
+    /// Automatic mail sent, per recipient address (lower case): when.
+    pub auto_sent: HashMap<String, Vec<DateTime<Utc>>>,
 }
 
 impl ThreadIndex {
@@ -40,6 +47,25 @@ impl ThreadIndex {
                 .or_insert_with(|| ticket.clone());
         }
     }
+
+    /// Record an automatic mail to `recipients` at `at`.
+    pub fn add_auto(&mut self, recipients: &[String], at: DateTime<Utc>) {
+        for r in recipients {
+            self.auto_sent.entry(r.to_lowercase()).or_default().push(at);
+        }
+    }
+
+    /// Automatic mails to `email` in the 24 hours before `now`.
+    pub fn auto_count(&self, email: &str, now: DateTime<Utc>) -> usize {
+        self.auto_sent
+            .get(&email.to_lowercase())
+            .map_or(0, |times| {
+                times
+                    .iter()
+                    .filter(|t| **t > now - chrono::Duration::hours(24) && **t <= now)
+                    .count()
+            })
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -56,6 +82,9 @@ pub enum Reason {
     ReferencedBy,
     /// This and a stored message refer to the same message, which has not arrived.
     SharedReference,
+    /// In-Reply-To or References names a message we sent, by its keyed Message-ID,
+    /// though the message itself is not stored here (yet).
+    OurMessageId,
     /// The subject carries our tag, and the sender is a participant of that ticket.
     SubjectTag,
 }
@@ -69,6 +98,7 @@ impl Reason {
             Reason::References => "references",
             Reason::ReferencedBy => "referenced-by",
             Reason::SharedReference => "shared-reference",
+            Reason::OurMessageId => "our-message-id",
             Reason::SubjectTag => "subject-tag",
         }
     }
@@ -139,6 +169,13 @@ pub fn decide(
     for r in mail.referenced_ids() {
         if let Some(t) = index.by_reference.get(&r) {
             return Decision::Join(t.clone(), Reason::SharedReference);
+        }
+    }
+    if !index.key.is_empty() {
+        for r in mail.referenced_ids() {
+            if let Some(t) = super::outbound::our_ticket(&r, &index.key) {
+                return Decision::Join(t, Reason::OurMessageId);
+            }
         }
     }
     if let (Some(tag), Some(from)) = (tag, &mail.from)
@@ -265,6 +302,48 @@ mod tests {
             Decision::New
         );
         assert_eq!(decide(&m, "E", &idx, None, member), Decision::New);
+    }
+
+    #[test]
+    fn our_signed_message_ids_thread_without_the_stored_message() {
+        let mut idx = ThreadIndex {
+            key: b"root".to_vec(),
+            ..Default::default()
+        };
+        let ours = crate::mail::outbound::message_id(&t("7KQ3F9XM"), "ABCDEFGHJK", "h.fi", b"root");
+        let m = mail("r@x", &[&ours], &[], "Re: x");
+        assert_eq!(
+            decide(&m, "E", &idx, None, |_, _| false),
+            Decision::Join(t("7KQ3F9XM"), Reason::OurMessageId)
+        );
+        // A made-up one is not believed.
+        let forged = mail(
+            "r@x",
+            &[&ours.replace("7KQ3F9XM", "7KQ3F9XN")],
+            &[],
+            "Re: x",
+        );
+        assert_eq!(
+            decide(&forged, "E", &idx, None, |_, _| false),
+            Decision::New
+        );
+        idx.key.clear();
+        assert_eq!(decide(&m, "E", &idx, None, |_, _| false), Decision::New);
+    }
+
+    #[test]
+    fn automatic_mail_is_counted_per_recipient_for_a_day() {
+        let mut idx = ThreadIndex::default();
+        let at = |s: &str| crate::ticket::parse_time(s).unwrap();
+        idx.add_auto(&["A@x.fi".into()], at("2026-11-21T08:00:00Z"));
+        idx.add_auto(&["a@x.fi".into()], at("2026-11-21T12:00:00Z"));
+        idx.add_auto(&["a@x.fi".into()], at("2026-11-22T08:00:00Z"));
+        // The 24 hours before 09:00: since 09:00 yesterday.
+        assert_eq!(idx.auto_count("a@X.fi", at("2026-11-22T09:00:00Z")), 2);
+        // Before 08:00 today: the two of yesterday, not today's.
+        assert_eq!(idx.auto_count("a@x.fi", at("2026-11-22T07:59:00Z")), 2);
+        assert_eq!(idx.auto_count("a@x.fi", at("2026-11-23T10:00:00Z")), 0);
+        assert_eq!(idx.auto_count("b@x.fi", at("2026-11-22T09:00:00Z")), 0);
     }
 
     #[test]

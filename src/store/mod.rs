@@ -9,6 +9,7 @@
 
 pub mod fsutil;
 pub mod lock;
+pub mod outbox;
 pub mod spool;
 
 use std::path::{Path, PathBuf};
@@ -527,7 +528,10 @@ impl Repo {
     /// message refers to, and every event ID, from the event files in the work tree.
     /// Only events that carry mail headers are parsed; the rest are known by file name.
     pub fn thread_index(&self) -> Result<crate::mail::thread::ThreadIndex, StoreError> {
-        let mut index = crate::mail::thread::ThreadIndex::default();
+        let mut index = crate::mail::thread::ThreadIndex {
+            key: self.message_key().unwrap_or_default(),
+            ..Default::default()
+        };
         for id in self.ticket_ids()? {
             let dir = self.root.join(id.dir()).join("events");
             let Ok(entries) = std::fs::read_dir(&dir) else {
@@ -558,6 +562,17 @@ impl Repo {
                 let mut refs = event.doc.get_list("references").unwrap_or_default();
                 refs.extend(event.doc.get_list("in_reply_to").unwrap_or_default());
                 index.add(&id, event_id, message_id.as_deref(), &refs);
+                if event.kind == crate::ticket::kind::OUTBOUND
+                    && event.doc.keys().any(|k| k == "auto")
+                {
+                    let mut to = event.doc.get_list("to").unwrap_or_default();
+                    to.extend(event.doc.get_list("cc").unwrap_or_default());
+                    let emails: Vec<String> = to
+                        .iter()
+                        .filter_map(|c| crate::ticket::Contact::parse(c).ok()?.email)
+                        .collect();
+                    index.add_auto(&emails, event.at);
+                }
             }
         }
         Ok(index)

@@ -89,6 +89,20 @@ impl TestRepo {
         repo
     }
 
+    /// A helpdesk that sends no acknowledgements (`mail.acknowledge: false` in the first
+    /// commit): for tests about what ingest stores, not what it sends.
+    pub fn quiet() -> TestRepo {
+        let repo = TestRepo::new();
+        let config = repo.read("tiketti.yaml");
+        assert!(config.contains("\n  acknowledge: true\n"));
+        repo.write(
+            "tiketti.yaml",
+            &config.replace("\n  acknowledge: true\n", "\n  acknowledge: false\n"),
+        );
+        repo.git(&["commit", "-q", "-a", "--amend", "--no-edit"]);
+        repo
+    }
+
     /// The tiketti command, hermetic, run in the helpdesk's root.
     pub fn cmd(&self) -> Command {
         let mut cmd = Command::cargo_bin("tiketti").expect("binary");

@@ -252,7 +252,7 @@ const MATTI: &str = "Matti Meikäläinen <matti@customer.fi>";
 
 #[test]
 fn a_new_message_becomes_a_ticket_with_its_raw_bytes() {
-    let repo = TestRepo::new();
+    let repo = TestRepo::quiet();
     let before = repo.commit_count();
     // CRLF line ends, a UTF-8 header and a Latin-1 body: bytes that are not UTF-8.
     let raw: Vec<u8> = [
@@ -342,7 +342,7 @@ fn a_new_message_becomes_a_ticket_with_its_raw_bytes() {
 
 #[test]
 fn the_same_message_relayed_again_is_a_duplicate() {
-    let repo = TestRepo::new();
+    let repo = TestRepo::quiet();
     let msg = Mail::new(MATTI, "Printer broken", "dup@customer.fi");
     let id = ingest_new(&repo, &msg.text());
     let before = repo.commit_count();
@@ -386,7 +386,7 @@ fn the_same_message_relayed_again_is_a_duplicate() {
 
 #[test]
 fn a_reused_message_id_with_another_body_joins_the_ticket() {
-    let repo = TestRepo::new();
+    let repo = TestRepo::quiet();
     let msg = Mail::new(MATTI, "Printer broken", "reused@customer.fi");
     let id = ingest_new(&repo, &msg.text());
     let before = repo.commit_count();
@@ -404,7 +404,7 @@ fn a_reused_message_id_with_another_body_joins_the_ticket() {
 
 #[test]
 fn a_reply_threads_by_in_reply_to() {
-    let repo = TestRepo::new();
+    let repo = TestRepo::quiet();
     let id = ingest_new(
         &repo,
         &Mail::new(MATTI, "Printer broken", "root@customer.fi").text(),
@@ -436,7 +436,7 @@ fn a_reply_threads_by_in_reply_to() {
 
 #[test]
 fn replies_that_arrive_before_their_parent_share_one_ticket() {
-    let repo = TestRepo::new();
+    let repo = TestRepo::quiet();
     // The first reply arrives; its parent has not.
     let reply =
         Mail::new(MATTI, "Re: Order 1234", "reply1@customer.fi").references(&["parent@shop.fi"]);
@@ -479,7 +479,7 @@ fn replies_that_arrive_before_their_parent_share_one_ticket() {
 
 #[test]
 fn a_reply_without_message_id_still_finds_its_later_parent() {
-    let repo = TestRepo::new();
+    let repo = TestRepo::quiet();
     // Some mailers send no Message-ID; the reply names its parent in In-Reply-To only.
     let reply = Mail::new(MATTI, "Re: Order 1234", "x")
         .without("Message-ID")
@@ -493,7 +493,7 @@ fn a_reply_without_message_id_still_finds_its_later_parent() {
 
 #[test]
 fn a_subject_tag_threads_mail_from_participants_only() {
-    let repo = TestRepo::new();
+    let repo = TestRepo::quiet();
     let id = ingest_new(
         &repo,
         &Mail::new(MATTI, "Printer broken", "first@customer.fi").text(),
@@ -534,7 +534,7 @@ fn a_subject_tag_threads_mail_from_participants_only() {
 
 #[test]
 fn a_customer_reply_reopens_a_solved_ticket() {
-    let repo = TestRepo::new();
+    let repo = TestRepo::quiet();
     let id = ingest_new(
         &repo,
         &Mail::new(MATTI, "Printer broken", "root@customer.fi").text(),
@@ -570,7 +570,7 @@ fn a_customer_reply_reopens_a_solved_ticket() {
 
 #[test]
 fn an_auto_reply_does_not_reopen_a_solved_ticket() {
-    let repo = TestRepo::new();
+    let repo = TestRepo::quiet();
     let id = ingest_new(
         &repo,
         &Mail::new(MATTI, "Printer broken", "root@customer.fi").text(),
@@ -597,7 +597,7 @@ fn an_auto_reply_does_not_reopen_a_solved_ticket() {
 
 #[test]
 fn a_reply_to_a_closed_ticket_opens_a_follow_up() {
-    let repo = TestRepo::new();
+    let repo = TestRepo::quiet();
     let id = ingest_new(
         &repo,
         &Mail::new(MATTI, "Printer broken", "root@customer.fi").text(),
@@ -638,7 +638,7 @@ fn a_reply_to_a_closed_ticket_opens_a_follow_up() {
 
 #[test]
 fn a_reply_adds_new_participants_to_cc() {
-    let repo = TestRepo::new();
+    let repo = TestRepo::quiet();
     let first =
         Mail::new(MATTI, "Printer broken", "root@customer.fi").set("Cc", "Bo <bo@customer.fi>");
     let id = ingest_new(&repo, &first.text());
@@ -681,7 +681,7 @@ fn a_reply_adds_new_participants_to_cc() {
 
 #[test]
 fn routing_rules_and_round_robin_set_up_a_new_ticket() {
-    let repo = TestRepo::new();
+    let repo = TestRepo::quiet();
     let quote = Mail::new("Buyer <buyer@firm.fi>", "Tarjous 40 tuolista", "q1@firm.fi")
         .set("To", "Sales <sales@example.com>");
     let id = ingest_new(&repo, &quote.text());
@@ -764,7 +764,7 @@ fn dir_names(repo: &TestRepo, rel: &str) -> Vec<String> {
 
 #[test]
 fn attachments_land_inside_the_ticket_under_safe_unique_names() {
-    let repo = TestRepo::new();
+    let repo = TestRepo::quiet();
     let id = ingest_new(&repo, &with_attachments("BIGBIGBIGBIGBIGBIG"));
     let dir = ticket_dir(&id);
     assert_eq!(
@@ -850,7 +850,7 @@ fn assert_big_attachment_omitted(repo: &TestRepo, id: &str) {
 
 #[test]
 fn an_attachment_over_the_cap_is_omitted_but_kept_in_the_raw() {
-    let repo = TestRepo::new();
+    let repo = TestRepo::quiet();
     cap_attachments_by_hand(&repo, 10);
     let id = ingest_new(&repo, &with_attachments("BIGBIGBIGBIGBIGBIG"));
     assert_big_attachment_omitted(&repo, &id);
@@ -858,7 +858,7 @@ fn an_attachment_over_the_cap_is_omitted_but_kept_in_the_raw() {
 
 #[test]
 fn config_set_max_attachment_bytes_then_ingest() {
-    let repo = TestRepo::new();
+    let repo = TestRepo::quiet();
     repo.run(&["config", "set", "mail.max_attachment_bytes", "10"])
         .ok();
     let id = ingest_new(&repo, &with_attachments("BIGBIGBIGBIGBIGBIG"));
@@ -867,7 +867,7 @@ fn config_set_max_attachment_bytes_then_ingest() {
 
 #[test]
 fn an_html_only_message_is_stored_as_readable_text() {
-    let repo = TestRepo::new();
+    let repo = TestRepo::quiet();
     let html = Mail::new(MATTI, "Newsletter-style question", "html@customer.fi")
         .set("MIME-Version", "1.0")
         .set("Content-Type", "text/html; charset=utf-8")
@@ -893,7 +893,7 @@ fn an_html_only_message_is_stored_as_readable_text() {
 
 #[test]
 fn a_bad_invocation_exits_64() {
-    let repo = TestRepo::new();
+    let repo = TestRepo::quiet();
     let before = repo.commit_count();
     let run = repo.run_with(
         &["ingest", "--bogus-flag"],
@@ -911,7 +911,7 @@ fn a_bad_invocation_exits_64() {
 
 #[test]
 fn no_helpdesk_exits_75_so_the_mail_server_retries() {
-    let repo = TestRepo::new();
+    let repo = TestRepo::quiet();
     let msg = Mail::new(MATTI, "x", "nohelpdesk@customer.fi").text();
     let run = repo.run_with(&["--repo", "/nonexistent", "ingest"], &[], Some(&msg));
     let err = run.fails(75);
@@ -922,7 +922,7 @@ fn no_helpdesk_exits_75_so_the_mail_server_retries() {
 
 #[test]
 fn an_unwritable_spool_exits_75_and_commits_nothing() {
-    let repo = TestRepo::new();
+    let repo = TestRepo::quiet();
     let before = repo.commit_count();
     // A regular file where the spool directory belongs: it cannot be made.
     std::fs::create_dir_all(repo.path(".git/tiketti")).unwrap();
@@ -939,7 +939,7 @@ fn an_unwritable_spool_exits_75_and_commits_nothing() {
 
 #[test]
 fn a_broken_config_leaves_the_message_spooled_until_drained() {
-    let repo = TestRepo::new();
+    let repo = TestRepo::quiet();
     repo.write("tiketti.yaml", "statuses: [\n");
     repo.git(&["commit", "-qam", "break the config"]);
     let before = repo.commit_count();
@@ -982,7 +982,7 @@ fn a_broken_config_leaves_the_message_spooled_until_drained() {
 
 #[test]
 fn spool_only_then_drain() {
-    let repo = TestRepo::new();
+    let repo = TestRepo::quiet();
     let before = repo.commit_count();
     let msg = Mail::new(MATTI, "Later", "later@customer.fi").text();
     let run = repo.run_with(&["ingest", "--spool-only"], &[], Some(&msg));
@@ -1011,7 +1011,7 @@ fn a_busy_lock_spools_the_message_and_exits_0() {
     if !flock_installed() {
         return;
     }
-    let repo = TestRepo::new();
+    let repo = TestRepo::quiet();
     let before = repo.commit_count();
     std::fs::create_dir_all(repo.path(".git/tiketti")).unwrap();
     let mut holder = std::process::Command::new("flock")
@@ -1044,7 +1044,7 @@ fn a_busy_lock_spools_the_message_and_exits_0() {
 
 #[test]
 fn two_files_make_two_tickets_with_a_summary() {
-    let repo = TestRepo::new();
+    let repo = TestRepo::quiet();
     let before = repo.commit_count();
     let a = outside(
         &repo,
@@ -1098,7 +1098,7 @@ fn two_files_make_two_tickets_with_a_summary() {
 
 #[test]
 fn json_output_lists_every_message() {
-    let repo = TestRepo::new();
+    let repo = TestRepo::quiet();
     let a = outside(
         &repo,
         "a.eml",
@@ -1130,7 +1130,7 @@ fn json_output_lists_every_message() {
 
 #[test]
 fn a_missing_file_fails_the_batch_before_anything_is_written() {
-    let repo = TestRepo::new();
+    let repo = TestRepo::quiet();
     let before = repo.commit_count();
     let a = outside(
         &repo,
@@ -1147,7 +1147,7 @@ fn a_missing_file_fails_the_batch_before_anything_is_written() {
 
 #[test]
 fn an_mbox_is_split_and_from_lines_unescaped() {
-    let repo = TestRepo::new();
+    let repo = TestRepo::quiet();
     let before = repo.commit_count();
     let mbox = "From matti@customer.fi Sun Nov 22 09:00:00 2026\n\
                 From: Matti <matti@customer.fi>\n\
@@ -1231,7 +1231,7 @@ fn an_mbox_is_split_and_from_lines_unescaped() {
 
 #[test]
 fn a_maildir_is_processed_once_and_flagged_seen() {
-    let repo = TestRepo::new();
+    let repo = TestRepo::quiet();
     let md = repo.tmp.path().join("Maildir");
     for d in ["new", "cur", "tmp"] {
         std::fs::create_dir_all(md.join(d)).unwrap();
@@ -1310,7 +1310,7 @@ fn a_maildir_is_processed_once_and_flagged_seen() {
 
 #[test]
 fn an_unreadable_message_is_quarantined_byte_for_byte() {
-    let repo = TestRepo::new();
+    let repo = TestRepo::quiet();
     let before = repo.commit_count();
     let junk = b"just text\n";
     let path = outside(&repo, "junk.eml", junk);
@@ -1391,7 +1391,7 @@ fn an_unreadable_message_is_quarantined_byte_for_byte() {
 
 #[test]
 fn an_auto_reply_to_a_closed_ticket_is_filed_there_not_a_follow_up() {
-    let repo = TestRepo::new();
+    let repo = TestRepo::quiet();
     let first = "From: Liisa <liisa@example.com>\nTo: support@example.com\nSubject: Order\nMessage-ID: <o1@example.com>\n\nWhere is it?\n";
     repo.run_with(&["ingest"], &[], Some(first)).ok();
     let id = repo.run(&["list", "--format", "ids"]).ok().to_string();
@@ -1414,7 +1414,7 @@ fn an_auto_reply_to_a_closed_ticket_is_filed_there_not_a_follow_up() {
 
 #[test]
 fn json_into_a_closed_pipe_ends_quietly() {
-    let repo = TestRepo::new();
+    let repo = TestRepo::quiet();
     for i in 0..40 {
         repo.new_ticket(&format!("t{i}"), &[]);
     }
@@ -1439,7 +1439,7 @@ fn json_into_a_closed_pipe_ends_quietly() {
 
 #[test]
 fn exit_64_only_for_ingest_itself_and_for_empty_input() {
-    let repo = TestRepo::new();
+    let repo = TestRepo::quiet();
     repo.run(&["list", "--tag", "ingest", "--bogus"]).fails(2);
     repo.run(&["--repo", ".", "ingest", "--bogus"]).fails(64);
     let err = repo
@@ -1452,7 +1452,7 @@ fn exit_64_only_for_ingest_itself_and_for_empty_input() {
 
 #[test]
 fn a_spooled_message_keeps_its_arrival_time() {
-    let repo = TestRepo::new();
+    let repo = TestRepo::quiet();
     let msg = "From: c@customer.fi\nTo: support@example.com\nSubject: early\nMessage-ID: <early@customer.fi>\n\nhi\n";
     repo.run_with(
         &["ingest", "--spool-only"],
@@ -1473,7 +1473,7 @@ fn a_spooled_message_keeps_its_arrival_time() {
 
 #[test]
 fn draining_an_empty_spool_does_nothing() {
-    let repo = TestRepo::new();
+    let repo = TestRepo::quiet();
     let out = repo.run_with(&["ingest", "--drain"], &[], None);
     out.ok();
     assert!(

@@ -37,7 +37,7 @@ fn entry_ids(repo: &TestRepo) -> Vec<String> {
 
 #[test]
 fn list_shows_entries_as_a_table_and_as_json() {
-    let repo = TestRepo::new();
+    let repo = TestRepo::quiet();
     let run = repo.run(&["quarantine", "list"]);
     assert_eq!(run.ok(), "");
     assert!(
@@ -85,7 +85,7 @@ fn list_shows_entries_as_a_table_and_as_json() {
 
 #[test]
 fn show_prints_the_reason_source_and_message() {
-    let repo = TestRepo::new();
+    let repo = TestRepo::quiet();
     let (qid, source) = quarantine(&repo, "junk.eml", JUNK);
     // A lower-case prefix of 4 characters is enough.
     let prefix = qid[..4].to_ascii_lowercase();
@@ -103,7 +103,7 @@ fn show_prints_the_reason_source_and_message() {
 
 #[test]
 fn retry_of_a_still_unreadable_entry_changes_nothing() {
-    let repo = TestRepo::new();
+    let repo = TestRepo::quiet();
     let (qid, _) = quarantine(&repo, "junk.eml", JUNK);
     let before = repo.commit_count();
     let run = repo.run(&["quarantine", "retry", &qid]);
@@ -124,7 +124,7 @@ fn retry_of_a_still_unreadable_entry_changes_nothing() {
 
 #[test]
 fn retry_after_a_hand_fix_makes_a_ticket_and_empties_the_entry_in_one_commit() {
-    let repo = TestRepo::new();
+    let repo = TestRepo::quiet();
     let (qid, _) = quarantine(&repo, "junk.eml", JUNK);
     // Someone repairs the message by hand and commits it.
     let fixed = Mail::new(
@@ -179,7 +179,7 @@ fn retry_after_a_hand_fix_makes_a_ticket_and_empties_the_entry_in_one_commit() {
 
 #[test]
 fn retry_of_an_edited_still_unreadable_entry_makes_no_second_entry() {
-    let repo = TestRepo::new();
+    let repo = TestRepo::quiet();
     let (qid, _) = quarantine(&repo, "junk.eml", JUNK);
     // A hand edit that does not help.
     repo.write(format!("quarantine/{qid}.eml"), "still no header\n");
@@ -193,7 +193,7 @@ fn retry_of_an_edited_still_unreadable_entry_makes_no_second_entry() {
 
 #[test]
 fn retry_of_a_message_already_stored_drops_the_entry() {
-    let repo = TestRepo::new();
+    let repo = TestRepo::quiet();
     let (qid, _) = quarantine(&repo, "junk.eml", JUNK);
     let msg = Mail::new("Matti <matti@customer.fi>", "Stored", "stored@customer.fi").text();
     let run = repo.run_with(&["ingest"], &[], Some(&msg));
@@ -211,7 +211,7 @@ fn retry_of_a_message_already_stored_drops_the_entry() {
 
 #[test]
 fn drop_removes_the_entry_in_one_commit() {
-    let repo = TestRepo::new();
+    let repo = TestRepo::quiet();
     let (q1, _) = quarantine(&repo, "junk1.eml", JUNK);
     let (q2, _) = quarantine(&repo, "junk2.eml", b"other junk\n");
     let before = repo.commit_count();
@@ -237,7 +237,7 @@ fn drop_removes_the_entry_in_one_commit() {
 
 #[test]
 fn unknown_and_short_ids_are_refused() {
-    let repo = TestRepo::new();
+    let repo = TestRepo::quiet();
     let (qid, _) = quarantine(&repo, "junk.eml", JUNK);
     let before = repo.commit_count();
     // An ID that cannot be an entry's (entry IDs are Crockford base32, no U).
