@@ -38,6 +38,9 @@ Register-ArgumentCompleter -Native -CommandName 'tiketti' -ScriptBlock {
             [CompletionResult]::new('set', 'set', [CompletionResultType]::ParameterValue, 'Change fields: priority, due, category, subject, channel, requester, cc, tags and custom fields')
             [CompletionResult]::new('note', 'note', [CompletionResultType]::ParameterValue, 'Add an internal note to a ticket. Customers never see notes')
             [CompletionResult]::new('reply', 'reply', [CompletionResultType]::ParameterValue, 'Reply to the customer by mail. The reply goes to the requester, with the ticket''s other participants on Cc, threaded to the customer''s latest message')
+            [CompletionResult]::new('link-child', 'link-child', [CompletionResultType]::ParameterValue, 'Make a child ticket of PARENT for another team, or link an existing ticket as its child')
+            [CompletionResult]::new('unlink', 'unlink', [CompletionResultType]::ParameterValue, 'Take a child ticket out of its parent (the child stays as it is otherwise)')
+            [CompletionResult]::new('track', 'track', [CompletionResultType]::ParameterValue, 'Link tickets to a tracker: one ticket for one problem that many customers report')
             [CompletionResult]::new('template', 'template', [CompletionResultType]::ParameterValue, 'Canned replies: Markdown files in templates/ with {{placeholders}}')
             [CompletionResult]::new('outbox', 'outbox', [CompletionResultType]::ParameterValue, 'Mail waiting to be sent from this clone: list, inspect, send or drop it')
             [CompletionResult]::new('remind', 'remind', [CompletionResultType]::ParameterValue, 'Mail each agent a digest of their open tickets that are overdue or due today')
@@ -113,12 +116,15 @@ Register-ArgumentCompleter -Native -CommandName 'tiketti' -ScriptBlock {
             [CompletionResult]::new('--channel', '--channel', [CompletionResultType]::ParameterName, 'Only tickets from this channel (email, phone, chat, …)')
             [CompletionResult]::new('--due-before', '--due-before', [CompletionResultType]::ParameterName, 'Only tickets due before DATE (2026-11-30 or an RFC 3339 time)')
             [CompletionResult]::new('--created-since', '--created-since', [CompletionResultType]::ParameterName, 'Only tickets created at or after DATE (2026-11-01 or an RFC 3339 time)')
+            [CompletionResult]::new('--parent', '--parent', [CompletionResultType]::ParameterName, 'Only the child tickets of ID')
+            [CompletionResult]::new('--tracker', '--tracker', [CompletionResultType]::ParameterName, 'Only the tickets linked to tracker ID')
             [CompletionResult]::new('--sort', '--sort', [CompletionResultType]::ParameterName, 'created, due, priority (low to high), status, subject, assignee or id; prefix - to reverse (-priority: most urgent first)')
             [CompletionResult]::new('--limit', '--limit', [CompletionResultType]::ParameterName, 'At most N tickets')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'format')
             [CompletionResult]::new('--repo', '--repo', [CompletionResultType]::ParameterName, 'The helpdesk directory (default: the nearest directory at or above the current one that holds tiketti.yaml)')
             [CompletionResult]::new('--open', '--open', [CompletionResultType]::ParameterName, 'Only open tickets: any status whose category is not solved or closed')
             [CompletionResult]::new('--overdue', '--overdue', [CompletionResultType]::ParameterName, 'Only open tickets past their due date')
+            [CompletionResult]::new('--has-open-children', '--has-open-children', [CompletionResultType]::ParameterName, 'Only tickets that have a child ticket still open')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             break
@@ -133,24 +139,28 @@ Register-ArgumentCompleter -Native -CommandName 'tiketti' -ScriptBlock {
             break
         }
         'tiketti;status' {
+            [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Solve or close a parent although a child ticket is open; the reason is recorded in a note')
             [CompletionResult]::new('--repo', '--repo', [CompletionResultType]::ParameterName, 'The helpdesk directory (default: the nearest directory at or above the current one that holds tiketti.yaml)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
         }
         'tiketti;solve' {
+            [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Solve or close a parent although a child ticket is open; the reason is recorded in a note')
             [CompletionResult]::new('--repo', '--repo', [CompletionResultType]::ParameterName, 'The helpdesk directory (default: the nearest directory at or above the current one that holds tiketti.yaml)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
         }
         'tiketti;close' {
+            [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Solve or close a parent although a child ticket is open; the reason is recorded in a note')
             [CompletionResult]::new('--repo', '--repo', [CompletionResultType]::ParameterName, 'The helpdesk directory (default: the nearest directory at or above the current one that holds tiketti.yaml)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
         }
         'tiketti;reopen' {
+            [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Solve or close a parent although a child ticket is open; the reason is recorded in a note')
             [CompletionResult]::new('--repo', '--repo', [CompletionResultType]::ParameterName, 'The helpdesk directory (default: the nearest directory at or above the current one that holds tiketti.yaml)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
@@ -187,6 +197,49 @@ Register-ArgumentCompleter -Native -CommandName 'tiketti' -ScriptBlock {
             [CompletionResult]::new('--edit', '--edit', [CompletionResultType]::ParameterName, 'Open the filled template in your editor before sending')
             [CompletionResult]::new('--no-cc', '--no-cc', [CompletionResultType]::ParameterName, 'Send to the requester only, not to the ticket''s other participants')
             [CompletionResult]::new('--queue', '--queue', [CompletionResultType]::ParameterName, 'Queue the reply without sending it now (`tiketti outbox flush` sends it)')
+            [CompletionResult]::new('--to-linked', '--to-linked', [CompletionResultType]::ParameterName, 'ID is a tracker: send the reply to the requester of every linked ticket, once each, and move those tickets to defaults.linked (solved)')
+            [CompletionResult]::new('--leave-open', '--leave-open', [CompletionResultType]::ParameterName, 'With --to-linked: leave the linked tickets'' status as it is')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'tiketti;link-child' {
+            [CompletionResult]::new('-s', '-s', [CompletionResultType]::ParameterName, 'The new child''s subject (default: the parent''s)')
+            [CompletionResult]::new('--subject', '--subject', [CompletionResultType]::ParameterName, 'The new child''s subject (default: the parent''s)')
+            [CompletionResult]::new('--group', '--group', [CompletionResultType]::ParameterName, 'The team that owns the child')
+            [CompletionResult]::new('--assignee', '--assignee', [CompletionResultType]::ParameterName, 'An agent id, `me`, or `none`')
+            [CompletionResult]::new('--category', '--category', [CompletionResultType]::ParameterName, 'The child''s category (default: the parent''s)')
+            [CompletionResult]::new('-r', '-r', [CompletionResultType]::ParameterName, 'The child''s requester (default: the parent''s)')
+            [CompletionResult]::new('--requester', '--requester', [CompletionResultType]::ParameterName, 'The child''s requester (default: the parent''s)')
+            [CompletionResult]::new('--tag', '--tag', [CompletionResultType]::ParameterName, 'The child''s tags (default: the parent''s); repeat for more')
+            [CompletionResult]::new('--priority', '--priority', [CompletionResultType]::ParameterName, 'How urgent (default: the parent''s priority)')
+            [CompletionResult]::new('-m', '-m', [CompletionResultType]::ParameterName, 'The text; repeat for more paragraphs')
+            [CompletionResult]::new('--message', '--message', [CompletionResultType]::ParameterName, 'The text; repeat for more paragraphs')
+            [CompletionResult]::new('-F', '-F ', [CompletionResultType]::ParameterName, 'Read the text from FILE (`-` for standard input)')
+            [CompletionResult]::new('--file', '--file', [CompletionResultType]::ParameterName, 'Read the text from FILE (`-` for standard input)')
+            [CompletionResult]::new('--repo', '--repo', [CompletionResultType]::ParameterName, 'The helpdesk directory (default: the nearest directory at or above the current one that holds tiketti.yaml)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'tiketti;unlink' {
+            [CompletionResult]::new('--repo', '--repo', [CompletionResultType]::ParameterName, 'The helpdesk directory (default: the nearest directory at or above the current one that holds tiketti.yaml)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'tiketti;track' {
+            [CompletionResult]::new('-s', '-s', [CompletionResultType]::ParameterName, 'The new tracker''s subject')
+            [CompletionResult]::new('--subject', '--subject', [CompletionResultType]::ParameterName, 'The new tracker''s subject')
+            [CompletionResult]::new('--group', '--group', [CompletionResultType]::ParameterName, 'The new tracker''s group (who fixes it, e.g. product development)')
+            [CompletionResult]::new('--assignee', '--assignee', [CompletionResultType]::ParameterName, 'The new tracker''s assignee: an agent id or `me`')
+            [CompletionResult]::new('-m', '-m', [CompletionResultType]::ParameterName, 'The text; repeat for more paragraphs')
+            [CompletionResult]::new('--message', '--message', [CompletionResultType]::ParameterName, 'The text; repeat for more paragraphs')
+            [CompletionResult]::new('-F', '-F ', [CompletionResultType]::ParameterName, 'Read the text from FILE (`-` for standard input)')
+            [CompletionResult]::new('--file', '--file', [CompletionResultType]::ParameterName, 'Read the text from FILE (`-` for standard input)')
+            [CompletionResult]::new('--repo', '--repo', [CompletionResultType]::ParameterName, 'The helpdesk directory (default: the nearest directory at or above the current one that holds tiketti.yaml)')
+            [CompletionResult]::new('--new', '--new', [CompletionResultType]::ParameterName, 'Create a new tracker ticket (needs --subject)')
+            [CompletionResult]::new('--remove', '--remove', [CompletionResultType]::ParameterName, 'Unlink these tickets from their tracker')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             break
@@ -469,6 +522,9 @@ Register-ArgumentCompleter -Native -CommandName 'tiketti' -ScriptBlock {
             [CompletionResult]::new('set', 'set', [CompletionResultType]::ParameterValue, 'Change fields: priority, due, category, subject, channel, requester, cc, tags and custom fields')
             [CompletionResult]::new('note', 'note', [CompletionResultType]::ParameterValue, 'Add an internal note to a ticket. Customers never see notes')
             [CompletionResult]::new('reply', 'reply', [CompletionResultType]::ParameterValue, 'Reply to the customer by mail. The reply goes to the requester, with the ticket''s other participants on Cc, threaded to the customer''s latest message')
+            [CompletionResult]::new('link-child', 'link-child', [CompletionResultType]::ParameterValue, 'Make a child ticket of PARENT for another team, or link an existing ticket as its child')
+            [CompletionResult]::new('unlink', 'unlink', [CompletionResultType]::ParameterValue, 'Take a child ticket out of its parent (the child stays as it is otherwise)')
+            [CompletionResult]::new('track', 'track', [CompletionResultType]::ParameterValue, 'Link tickets to a tracker: one ticket for one problem that many customers report')
             [CompletionResult]::new('template', 'template', [CompletionResultType]::ParameterValue, 'Canned replies: Markdown files in templates/ with {{placeholders}}')
             [CompletionResult]::new('outbox', 'outbox', [CompletionResultType]::ParameterValue, 'Mail waiting to be sent from this clone: list, inspect, send or drop it')
             [CompletionResult]::new('remind', 'remind', [CompletionResultType]::ParameterValue, 'Mail each agent a digest of their open tickets that are overdue or due today')
@@ -519,6 +575,15 @@ Register-ArgumentCompleter -Native -CommandName 'tiketti' -ScriptBlock {
             break
         }
         'tiketti;help;reply' {
+            break
+        }
+        'tiketti;help;link-child' {
+            break
+        }
+        'tiketti;help;unlink' {
+            break
+        }
+        'tiketti;help;track' {
             break
         }
         'tiketti;help;template' {

@@ -46,6 +46,9 @@ _tiketti() {
             tiketti,init)
                 cmd="tiketti__subcmd__init"
                 ;;
+            tiketti,link-child)
+                cmd="tiketti__subcmd__link__subcmd__child"
+                ;;
             tiketti,list)
                 cmd="tiketti__subcmd__list"
                 ;;
@@ -87,6 +90,12 @@ _tiketti() {
                 ;;
             tiketti,template)
                 cmd="tiketti__subcmd__template"
+                ;;
+            tiketti,track)
+                cmd="tiketti__subcmd__track"
+                ;;
+            tiketti,unlink)
+                cmd="tiketti__subcmd__unlink"
                 ;;
             tiketti__subcmd__config,check)
                 cmd="tiketti__subcmd__config__subcmd__check"
@@ -142,6 +151,9 @@ _tiketti() {
             tiketti__subcmd__help,init)
                 cmd="tiketti__subcmd__help__subcmd__init"
                 ;;
+            tiketti__subcmd__help,link-child)
+                cmd="tiketti__subcmd__help__subcmd__link__subcmd__child"
+                ;;
             tiketti__subcmd__help,list)
                 cmd="tiketti__subcmd__help__subcmd__list"
                 ;;
@@ -183,6 +195,12 @@ _tiketti() {
                 ;;
             tiketti__subcmd__help,template)
                 cmd="tiketti__subcmd__help__subcmd__template"
+                ;;
+            tiketti__subcmd__help,track)
+                cmd="tiketti__subcmd__help__subcmd__track"
+                ;;
+            tiketti__subcmd__help,unlink)
+                cmd="tiketti__subcmd__help__subcmd__unlink"
                 ;;
             tiketti__subcmd__help__subcmd__config,check)
                 cmd="tiketti__subcmd__help__subcmd__config__subcmd__check"
@@ -317,7 +335,7 @@ _tiketti() {
 
     case "${cmd}" in
         tiketti)
-            opts="-h -V --repo --help --version init new ingest show list assign status solve close reopen set note reply template outbox remind log edit config check quarantine customer completions help"
+            opts="-h -V --repo --help --version init new ingest show list assign status solve close reopen set note reply link-child unlink track template outbox remind log edit config check quarantine customer completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -379,12 +397,16 @@ _tiketti() {
             return 0
             ;;
         tiketti__subcmd__close)
-            opts="-h --repo --help"
+            opts="-h --force --repo --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --force)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --repo)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -597,7 +619,7 @@ _tiketti() {
             return 0
             ;;
         tiketti__subcmd__help)
-            opts="init new ingest show list assign status solve close reopen set note reply template outbox remind log edit config check quarantine customer completions help"
+            opts="init new ingest show list assign status solve close reopen set note reply link-child unlink track template outbox remind log edit config check quarantine customer completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -779,6 +801,20 @@ _tiketti() {
             return 0
             ;;
         tiketti__subcmd__help__subcmd__init)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tiketti__subcmd__help__subcmd__link__subcmd__child)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1142,6 +1178,34 @@ _tiketti() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        tiketti__subcmd__help__subcmd__track)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tiketti__subcmd__help__subcmd__unlink)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         tiketti__subcmd__ingest)
             opts="-h --mbox --maildir --drain --spool-only --time --no-acknowledge --format --repo --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -1198,8 +1262,78 @@ _tiketti() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        tiketti__subcmd__link__subcmd__child)
+            opts="-s -r -m -F -h --subject --group --assignee --category --requester --tag --priority --message --file --repo --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --subject)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -s)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --group)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --assignee)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --category)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --requester)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -r)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tag)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --priority)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --message)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -m)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -F)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --repo)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         tiketti__subcmd__list)
-            opts="-h --status --open --assignee --group --category --priority --tag --requester --channel --overdue --due-before --created-since --sort --limit --format --repo --help"
+            opts="-h --status --open --assignee --group --category --priority --tag --requester --channel --overdue --due-before --created-since --parent --has-open-children --tracker --sort --limit --format --repo --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1242,6 +1376,14 @@ _tiketti() {
                     return 0
                     ;;
                 --created-since)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --parent)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tracker)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1805,12 +1947,16 @@ _tiketti() {
             return 0
             ;;
         tiketti__subcmd__reopen)
-            opts="-h --repo --help"
+            opts="-h --force --repo --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --force)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --repo)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1823,7 +1969,7 @@ _tiketti() {
             return 0
             ;;
         tiketti__subcmd__reply)
-            opts="-m -F -t -h --message --file --template --edit --attach --status --cc --no-cc --queue --repo --help"
+            opts="-m -F -t -h --message --file --template --edit --attach --status --cc --no-cc --queue --to-linked --leave-open --repo --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1921,12 +2067,16 @@ _tiketti() {
             return 0
             ;;
         tiketti__subcmd__solve)
-            opts="-h --repo --help"
+            opts="-h --force --repo --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --force)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --repo)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1939,12 +2089,16 @@ _tiketti() {
             return 0
             ;;
         tiketti__subcmd__status)
-            opts="-h --repo --help"
+            opts="-h --force --repo --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --force)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --repo)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -2095,6 +2249,74 @@ _tiketti() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --repo)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tiketti__subcmd__track)
+            opts="-s -m -F -h --new --subject --group --assignee --remove --message --file --repo --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --subject)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -s)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --group)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --assignee)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --message)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -m)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -F)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --repo)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tiketti__subcmd__unlink)
+            opts="-h --repo --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
                 --repo)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

@@ -35,6 +35,9 @@ set edit:completion:arg-completer[tiketti] = {|@words|
             cand set 'Change fields: priority, due, category, subject, channel, requester, cc, tags and custom fields'
             cand note 'Add an internal note to a ticket. Customers never see notes'
             cand reply 'Reply to the customer by mail. The reply goes to the requester, with the ticket''s other participants on Cc, threaded to the customer''s latest message'
+            cand link-child 'Make a child ticket of PARENT for another team, or link an existing ticket as its child'
+            cand unlink 'Take a child ticket out of its parent (the child stays as it is otherwise)'
+            cand track 'Link tickets to a tracker: one ticket for one problem that many customers report'
             cand template 'Canned replies: Markdown files in templates/ with {{placeholders}}'
             cand outbox 'Mail waiting to be sent from this clone: list, inspect, send or drop it'
             cand remind 'Mail each agent a digest of their open tickets that are overdue or due today'
@@ -105,12 +108,15 @@ set edit:completion:arg-completer[tiketti] = {|@words|
             cand --channel 'Only tickets from this channel (email, phone, chat, …)'
             cand --due-before 'Only tickets due before DATE (2026-11-30 or an RFC 3339 time)'
             cand --created-since 'Only tickets created at or after DATE (2026-11-01 or an RFC 3339 time)'
+            cand --parent 'Only the child tickets of ID'
+            cand --tracker 'Only the tickets linked to tracker ID'
             cand --sort 'created, due, priority (low to high), status, subject, assignee or id; prefix - to reverse (-priority: most urgent first)'
             cand --limit 'At most N tickets'
             cand --format 'format'
             cand --repo 'The helpdesk directory (default: the nearest directory at or above the current one that holds tiketti.yaml)'
             cand --open 'Only open tickets: any status whose category is not solved or closed'
             cand --overdue 'Only open tickets past their due date'
+            cand --has-open-children 'Only tickets that have a child ticket still open'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
         }
@@ -123,21 +129,25 @@ set edit:completion:arg-completer[tiketti] = {|@words|
             cand --help 'Print help'
         }
         &'tiketti;status'= {
+            cand --force 'Solve or close a parent although a child ticket is open; the reason is recorded in a note'
             cand --repo 'The helpdesk directory (default: the nearest directory at or above the current one that holds tiketti.yaml)'
             cand -h 'Print help'
             cand --help 'Print help'
         }
         &'tiketti;solve'= {
+            cand --force 'Solve or close a parent although a child ticket is open; the reason is recorded in a note'
             cand --repo 'The helpdesk directory (default: the nearest directory at or above the current one that holds tiketti.yaml)'
             cand -h 'Print help'
             cand --help 'Print help'
         }
         &'tiketti;close'= {
+            cand --force 'Solve or close a parent although a child ticket is open; the reason is recorded in a note'
             cand --repo 'The helpdesk directory (default: the nearest directory at or above the current one that holds tiketti.yaml)'
             cand -h 'Print help'
             cand --help 'Print help'
         }
         &'tiketti;reopen'= {
+            cand --force 'Solve or close a parent although a child ticket is open; the reason is recorded in a note'
             cand --repo 'The helpdesk directory (default: the nearest directory at or above the current one that holds tiketti.yaml)'
             cand -h 'Print help'
             cand --help 'Print help'
@@ -171,6 +181,46 @@ set edit:completion:arg-completer[tiketti] = {|@words|
             cand --edit 'Open the filled template in your editor before sending'
             cand --no-cc 'Send to the requester only, not to the ticket''s other participants'
             cand --queue 'Queue the reply without sending it now (`tiketti outbox flush` sends it)'
+            cand --to-linked 'ID is a tracker: send the reply to the requester of every linked ticket, once each, and move those tickets to defaults.linked (solved)'
+            cand --leave-open 'With --to-linked: leave the linked tickets'' status as it is'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'tiketti;link-child'= {
+            cand -s 'The new child''s subject (default: the parent''s)'
+            cand --subject 'The new child''s subject (default: the parent''s)'
+            cand --group 'The team that owns the child'
+            cand --assignee 'An agent id, `me`, or `none`'
+            cand --category 'The child''s category (default: the parent''s)'
+            cand -r 'The child''s requester (default: the parent''s)'
+            cand --requester 'The child''s requester (default: the parent''s)'
+            cand --tag 'The child''s tags (default: the parent''s); repeat for more'
+            cand --priority 'How urgent (default: the parent''s priority)'
+            cand -m 'The text; repeat for more paragraphs'
+            cand --message 'The text; repeat for more paragraphs'
+            cand -F 'Read the text from FILE (`-` for standard input)'
+            cand --file 'Read the text from FILE (`-` for standard input)'
+            cand --repo 'The helpdesk directory (default: the nearest directory at or above the current one that holds tiketti.yaml)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'tiketti;unlink'= {
+            cand --repo 'The helpdesk directory (default: the nearest directory at or above the current one that holds tiketti.yaml)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'tiketti;track'= {
+            cand -s 'The new tracker''s subject'
+            cand --subject 'The new tracker''s subject'
+            cand --group 'The new tracker''s group (who fixes it, e.g. product development)'
+            cand --assignee 'The new tracker''s assignee: an agent id or `me`'
+            cand -m 'The text; repeat for more paragraphs'
+            cand --message 'The text; repeat for more paragraphs'
+            cand -F 'Read the text from FILE (`-` for standard input)'
+            cand --file 'Read the text from FILE (`-` for standard input)'
+            cand --repo 'The helpdesk directory (default: the nearest directory at or above the current one that holds tiketti.yaml)'
+            cand --new 'Create a new tracker ticket (needs --subject)'
+            cand --remove 'Unlink these tickets from their tracker'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
         }
@@ -406,6 +456,9 @@ set edit:completion:arg-completer[tiketti] = {|@words|
             cand set 'Change fields: priority, due, category, subject, channel, requester, cc, tags and custom fields'
             cand note 'Add an internal note to a ticket. Customers never see notes'
             cand reply 'Reply to the customer by mail. The reply goes to the requester, with the ticket''s other participants on Cc, threaded to the customer''s latest message'
+            cand link-child 'Make a child ticket of PARENT for another team, or link an existing ticket as its child'
+            cand unlink 'Take a child ticket out of its parent (the child stays as it is otherwise)'
+            cand track 'Link tickets to a tracker: one ticket for one problem that many customers report'
             cand template 'Canned replies: Markdown files in templates/ with {{placeholders}}'
             cand outbox 'Mail waiting to be sent from this clone: list, inspect, send or drop it'
             cand remind 'Mail each agent a digest of their open tickets that are overdue or due today'
@@ -443,6 +496,12 @@ set edit:completion:arg-completer[tiketti] = {|@words|
         &'tiketti;help;note'= {
         }
         &'tiketti;help;reply'= {
+        }
+        &'tiketti;help;link-child'= {
+        }
+        &'tiketti;help;unlink'= {
+        }
+        &'tiketti;help;track'= {
         }
         &'tiketti;help;template'= {
             cand list 'List the templates with their descriptions'

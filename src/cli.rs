@@ -42,6 +42,9 @@ pub enum Command {
     Set(set::SetArgs),
     Note(note::NoteArgs),
     Reply(reply::ReplyArgs),
+    LinkChild(links::LinkChildArgs),
+    Unlink(links::UnlinkArgs),
+    Track(links::TrackArgs),
     #[command(subcommand)]
     Template(template_cmd::TemplateCommand),
     #[command(subcommand)]

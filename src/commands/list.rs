@@ -2,6 +2,7 @@
 //! `tiketti list --assignee me --open` is an agent's work queue.
 
 use std::cmp::Ordering;
+use std::collections::HashSet;
 use std::io::Write;
 
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
@@ -12,7 +13,7 @@ use crate::config::Config;
 use crate::ctx::Ctx;
 use crate::error::UserError;
 use crate::render::{self, Format};
-use crate::ticket::{Contact, Ticket, format_time};
+use crate::ticket::{Contact, Ticket, TicketId, format_time};
 
 /// List tickets, oldest first.
 ///
@@ -56,6 +57,15 @@ pub struct ListArgs {
     /// Only tickets created at or after DATE (2026-11-01 or an RFC 3339 time)
     #[arg(long, value_name = "DATE")]
     pub created_since: Option<String>,
+    /// Only the child tickets of ID
+    #[arg(long, value_name = "ID")]
+    pub parent: Option<String>,
+    /// Only tickets that have a child ticket still open
+    #[arg(long)]
+    pub has_open_children: bool,
+    /// Only the tickets linked to tracker ID
+    #[arg(long, value_name = "ID")]
+    pub tracker: Option<String>,
     /// created, due, priority (low to high), status, subject, assignee or id; prefix - to
     /// reverse (-priority: most urgent first)
     #[arg(long, default_value = "created", allow_hyphen_values = true)]
@@ -154,6 +164,10 @@ struct Filter {
     overdue: bool,
     due_before: Option<DateTime<Utc>>,
     created_since: Option<DateTime<Utc>>,
+    parent: Option<TicketId>,
+    tracker: Option<TicketId>,
+    /// With --has-open-children: the tickets that have one.
+    open_parents: Option<HashSet<TicketId>>,
 }
 
 fn resolve(
@@ -182,7 +196,18 @@ fn resolve(
     if let Some(c) = &a.channel {
         config.known_channel(c).map_err(UserError::from)?;
     }
+    let link = |flag: &str, v: &Option<String>| -> anyhow::Result<Option<TicketId>> {
+        v.as_deref()
+            .map(|s| {
+                repo.resolve(s)
+                    .map_err(|e| UserError::new(format!("--{flag} {s}: {e}")).into())
+            })
+            .transpose()
+    };
     Ok(Filter {
+        parent: link("parent", &a.parent)?,
+        tracker: link("tracker", &a.tracker)?,
+        open_parents: None,
         statuses: a.status.clone(),
         open: a.open,
         assignee,
@@ -239,7 +264,21 @@ impl Filter {
                 .due_before
                 .is_none_or(|d| t.due.is_some_and(|due| due.deadline() <= d))
             && self.created_since.is_none_or(|d| t.created >= d)
+            && self.parent.as_ref().is_none_or(|p| names(&t.parent, p))
+            && self.tracker.as_ref().is_none_or(|p| names(&t.tracker, p))
+            && self
+                .open_parents
+                .as_ref()
+                .is_none_or(|set| set.contains(&t.id))
     }
+}
+
+/// Does a link field name ticket `id` (in any spelling an ID may be written)?
+fn names(link: &Option<String>, id: &TicketId) -> bool {
+    link.as_deref()
+        .and_then(|l| TicketId::parse(l).ok())
+        .as_ref()
+        == Some(id)
 }
 
 /// How two tickets compare under one sort key.
@@ -291,22 +330,28 @@ fn sort(tickets: &mut [Ticket], key: &str, config: &Config) -> anyhow::Result<()
 
 pub fn run(ctx: &Ctx, args: ListArgs) -> anyhow::Result<()> {
     let (repo, config) = open(ctx)?;
-    let filter = resolve(ctx, &repo, &config, &args)?;
-    let mut tickets = Vec::new();
-    let mut seen_statuses = std::collections::HashSet::new();
+    let mut filter = resolve(ctx, &repo, &config, &args)?;
+    let mut all = Vec::new();
     for loaded in repo.read_all()? {
         match loaded {
-            Ok(t) => {
-                if !filter.statuses.is_empty() {
-                    seen_statuses.insert(t.status.clone());
-                }
-                if filter.matches(&t, &config, ctx.now) {
-                    tickets.push(t);
-                }
-            }
+            Ok(t) => all.push(t),
             Err(e) => eprintln!("warning: {e}"),
         }
     }
+    if args.has_open_children {
+        filter.open_parents = Some(
+            all.iter()
+                .filter(|t| config.is_open(&t.status))
+                .filter_map(|t| t.parent.as_deref().and_then(|p| TicketId::parse(p).ok()))
+                .collect(),
+        );
+    }
+    let seen_statuses: HashSet<String> = all.iter().map(|t| t.status.clone()).collect();
+    let tickets: Vec<Ticket> = all
+        .into_iter()
+        .filter(|t| filter.matches(t, &config, ctx.now))
+        .collect();
+    let mut tickets = tickets;
     // A status not in tiketti.yaml is a typo unless some ticket really has it (a status
     // written by hand or removed from the config must stay findable).
     for s in &filter.statuses {

@@ -54,6 +54,63 @@ pub struct NewArgs {
     pub text: TextArgs,
 }
 
+/// What a new ticket says; every value already checked for form (contacts, tags), not
+/// yet against the config.
+pub struct Spec {
+    pub subject: String,
+    pub text: String,
+    pub requester: Option<String>,
+    pub channel: Option<String>,
+    pub category: Option<String>,
+    pub priority: Option<String>,
+    pub assignee: Option<String>,
+    pub group: Option<String>,
+    pub due: Option<Due>,
+    pub cc: Vec<String>,
+    pub tags: Vec<String>,
+    pub fields: Vec<(String, String)>,
+    pub parent: Option<String>,
+    pub tracker: Option<String>,
+}
+
+/// A new ticket with a fresh ID, validated against the config (the category's form
+/// included); not yet stored.
+pub fn build(ctx: &Ctx, session: &Session, spec: Spec) -> anyhow::Result<Ticket> {
+    let id = ctx.mint_ticket_id(&session.repo);
+    // The front matter is written with `\n`; a CRLF body (a file from Windows) would make
+    // the file mixed, and later edits would write `\r\n` lines into the front matter.
+    let mut doc = Document::new(&tidy(&spec.text.replace("\r\n", "\n")));
+    let mut put = |key: &str, value: Option<String>| {
+        if let Some(v) = value.filter(|v| !v.is_empty()) {
+            doc.set(key, FmValue::Str(v), TICKET_KEYS);
+        }
+    };
+    put("id", Some(id.to_string()));
+    put("subject", Some(spec.subject));
+    put("status", Some(session.config.initial_status()));
+    put("priority", spec.priority);
+    put("category", spec.category);
+    put("assignee", spec.assignee);
+    put("group", spec.group);
+    put("requester", spec.requester);
+    put("channel", spec.channel);
+    put("due", spec.due.map(Due::to_text));
+    put("parent", spec.parent);
+    put("tracker", spec.tracker);
+    put("created", Some(format_time(ctx.now)));
+    for (key, list) in [("cc", spec.cc), ("tags", spec.tags)] {
+        if !list.is_empty() {
+            doc.set(key, FmValue::List(list), TICKET_KEYS);
+        }
+    }
+    if !spec.fields.is_empty() {
+        doc.set("fields", FmValue::Map(spec.fields), TICKET_KEYS);
+    }
+    let ticket = Ticket::from_doc(doc).map_err(|e| UserError::new(e.message))?;
+    ensure_valid(&session.config, &ticket)?;
+    Ok(ticket)
+}
+
 /// Parse a due date as people write it.
 pub fn parse_due(s: &str, now: DateTime<Utc>) -> anyhow::Result<Due> {
     let s = s.trim();
@@ -93,6 +150,32 @@ pub fn parse_due(s: &str, now: DateTime<Utc>) -> anyhow::Result<Due> {
     })
 }
 
+/// A subject: one line, not empty.
+pub fn subject_line(s: &str) -> anyhow::Result<String> {
+    let subject = s.trim().to_string();
+    if subject.is_empty() {
+        return Err(UserError::new("the subject is empty").into());
+    }
+    if subject.contains(['\n', '\r']) {
+        return Err(UserError::new("the subject must be one line")
+            .hint("put the details in the text (-m, -F)")
+            .into());
+    }
+    Ok(subject)
+}
+
+/// Tags as given, checked, without repeats.
+pub fn tag_list(given: &[String]) -> anyhow::Result<Vec<String>> {
+    let mut tags: Vec<String> = Vec::new();
+    for t in given.iter().map(|t| t.trim()).filter(|t| !t.is_empty()) {
+        crate::ticket::check_tag(t).map_err(UserError::new)?;
+        if !tags.iter().any(|x| x == t) {
+            tags.push(t.to_string());
+        }
+    }
+    Ok(tags)
+}
+
 /// Split `key=value`.
 pub fn split_assignment(s: &str) -> anyhow::Result<(String, String)> {
     match s.split_once('=') {
@@ -102,15 +185,7 @@ pub fn split_assignment(s: &str) -> anyhow::Result<(String, String)> {
 }
 
 pub fn run(ctx: &Ctx, args: NewArgs) -> anyhow::Result<()> {
-    let subject = args.subject.trim().to_string();
-    if subject.is_empty() {
-        return Err(UserError::new("the subject is empty").into());
-    }
-    if subject.contains(['\n', '\r']) {
-        return Err(UserError::new("the subject must be one line")
-            .hint("put the details in the text (-m, -F)")
-            .into());
-    }
+    let subject = subject_line(&args.subject)?;
     let requester = match &args.requester {
         Some(r) => Some(
             Contact::parse(r)
@@ -143,53 +218,35 @@ pub fn run(ctx: &Ctx, args: NewArgs) -> anyhow::Result<()> {
         &format!("# Describe the request: {subject}\n# Lines starting with '# ' are dropped.\n"),
     )?;
 
+    let tags = tag_list(&args.tags)?;
+
     let session = Session::begin(ctx)?;
     let config = &session.config;
-    let id = ctx.mint_ticket_id(&session.repo);
-    let channel = args.channel.clone().or(config.defaults.channel.clone());
     let assignee = match &args.assignee {
         Some(a) => resolve_agent(config, &session.actor, a)?,
         None => None,
     };
-    let priority = args.priority.clone().or(config.defaults.priority.clone());
-
-    // The front matter is written with `\n`; a CRLF body (a file from Windows) would make
-    // the file mixed, and later edits would write `\r\n` lines into the front matter.
-    let mut doc = Document::new(&tidy(&text.replace("\r\n", "\n")));
-    let mut put = |key: &str, value: Option<String>| {
-        if let Some(v) = value.filter(|v| !v.is_empty()) {
-            doc.set(key, FmValue::Str(v), TICKET_KEYS);
-        }
-    };
-    put("id", Some(id.to_string()));
-    put("subject", Some(subject.clone()));
-    put("status", Some(config.initial_status()));
-    put("priority", priority);
-    put("category", args.category.clone());
-    put("assignee", assignee);
-    put("group", args.group.clone());
-    put("requester", requester);
-    put("channel", channel);
-    put("due", due.map(Due::to_text));
-    put("created", Some(format_time(ctx.now)));
-    if !cc.is_empty() {
-        doc.set("cc", FmValue::List(cc), TICKET_KEYS);
-    }
-    let mut tags: Vec<String> = Vec::new();
-    for t in args.tags.iter().map(|t| t.trim()).filter(|t| !t.is_empty()) {
-        crate::ticket::check_tag(t).map_err(UserError::new)?;
-        if !tags.iter().any(|x| x == t) {
-            tags.push(t.to_string());
-        }
-    }
-    if !tags.is_empty() {
-        doc.set("tags", FmValue::List(tags), TICKET_KEYS);
-    }
-    if !fields.is_empty() {
-        doc.set("fields", FmValue::Map(fields), TICKET_KEYS);
-    }
-    let ticket = Ticket::from_doc(doc).map_err(|e| UserError::new(e.message))?;
-    ensure_valid(config, &ticket)?;
+    let ticket = build(
+        ctx,
+        &session,
+        Spec {
+            subject: subject.clone(),
+            text,
+            requester,
+            channel: args.channel.clone().or(config.defaults.channel.clone()),
+            category: args.category.clone(),
+            priority: args.priority.clone().or(config.defaults.priority.clone()),
+            assignee,
+            group: args.group.clone(),
+            due,
+            cc,
+            tags,
+            fields,
+            parent: None,
+            tracker: None,
+        },
+    )?;
+    let id = ticket.id.clone();
     session.save(ctx, &ticket, &format!("new: {id} {subject}"))?;
     say(id.as_str())
 }

@@ -48,9 +48,19 @@ pub struct ReplyArgs {
     /// Queue the reply without sending it now (`tiketti outbox flush` sends it)
     #[arg(long)]
     pub queue: bool,
+    /// ID is a tracker: send the reply to the requester of every linked ticket, once
+    /// each, and move those tickets to defaults.linked (solved)
+    #[arg(long)]
+    pub to_linked: bool,
+    /// With --to-linked: leave the linked tickets' status as it is
+    #[arg(long, requires = "to_linked")]
+    pub leave_open: bool,
 }
 
 pub fn run(ctx: &Ctx, args: ReplyArgs) -> anyhow::Result<()> {
+    if args.to_linked {
+        return crate::commands::notify::run(ctx, args);
+    }
     let extra_cc = args
         .cc
         .iter()
@@ -121,6 +131,15 @@ pub fn run(ctx: &Ctx, args: ReplyArgs) -> anyhow::Result<()> {
         && *to != ticket.status
     {
         crate::commands::status::check_move(config, &ticket, to)?;
+        crate::commands::links::guard_children(
+            &session.repo,
+            config,
+            &ticket,
+            to,
+            None,
+            ctx,
+            &session.actor.id,
+        )?;
         ticket.set_str("status", Some(to))?;
     }
     let dir = ticket.id.dir();

@@ -5,12 +5,12 @@ use std::io::Write;
 
 use serde::Serialize;
 
+use crate::commands::links::Links;
 use crate::commands::list::TicketView;
 use crate::commands::open;
 use crate::config::Config;
 use crate::ctx::Ctx;
 use crate::render::{self, ViewFormat};
-use crate::store::Repo;
 use crate::ticket::{Ticket, TicketId, format_time};
 
 /// Show a ticket: its fields, description, thread (notes, messages, contacts), links and
@@ -60,6 +60,8 @@ pub struct LinkView {
     pub subject: String,
     pub status: String,
     pub assignee: Option<String>,
+    /// Depth in the tree of children: 0 for a direct child.
+    pub depth: usize,
 }
 
 #[derive(Debug, Serialize)]
@@ -74,43 +76,32 @@ pub struct ShowView {
     pub history: Vec<HistoryView>,
 }
 
-/// Tickets that name `id` as their parent or tracker. A scan of every ticket file with a
-/// substring test first; a cache replaces this at scale.
-fn linked(repo: &Repo, id: &TicketId) -> anyhow::Result<(Vec<Ticket>, Vec<Ticket>)> {
-    let (mut children, mut tracked) = (Vec::new(), Vec::new());
-    for other in repo.ticket_ids()? {
-        let Ok(text) = std::fs::read_to_string(repo.path(&Repo::ticket_path(&other))) else {
-            continue;
-        };
-        // Only files with a link can name this ticket (hand-written links may be in any
-        // case or hyphenated, so the ID itself is not a safe prefilter).
-        if !(text.contains("\nparent:") || text.contains("\ntracker:")) || &other == id {
-            continue;
-        }
-        if let Ok(t) = Ticket::parse(&text) {
-            let names_me = |link: &Option<String>| {
-                link.as_deref()
-                    .and_then(|l| TicketId::parse(l).ok())
-                    .as_ref()
-                    == Some(id)
-            };
-            if names_me(&t.parent) {
-                children.push(t.clone());
-            }
-            if names_me(&t.tracker) {
-                tracked.push(t);
-            }
-        }
-    }
-    Ok((children, tracked))
-}
-
-fn link_view(t: &Ticket) -> LinkView {
+fn link_view(t: &Ticket, depth: usize) -> LinkView {
     LinkView {
         id: t.id.to_string(),
         subject: t.subject.clone(),
         status: t.status.clone(),
         assignee: t.assignee.clone(),
+        depth,
+    }
+}
+
+/// The children of `id`, their children below each, depth first (a loop made by hand is
+/// cut where it comes back).
+fn tree(
+    links: &Links,
+    id: &TicketId,
+    depth: usize,
+    seen: &mut Vec<TicketId>,
+    out: &mut Vec<LinkView>,
+) {
+    for c in links.children_of(id) {
+        if seen.contains(&c.id) {
+            continue;
+        }
+        seen.push(c.id.clone());
+        out.push(link_view(c, depth));
+        tree(links, &c.id, depth + 1, seen, out);
     }
 }
 
@@ -144,7 +135,9 @@ pub fn run(ctx: &Ctx, args: ShowArgs) -> anyhow::Result<()> {
         }
     }
     events.sort_by(|a, b| a.at.cmp(&b.at).then(a.file.cmp(&b.file)));
-    let (children, tracked) = linked(&repo, &id)?;
+    let links = Links::scan(&repo)?;
+    let mut children = Vec::new();
+    tree(&links, &id, 0, &mut vec![id.clone()], &mut children);
     let history = repo
         .history(&id, Some(args.history))?
         .into_iter()
@@ -160,8 +153,12 @@ pub fn run(ctx: &Ctx, args: ShowArgs) -> anyhow::Result<()> {
         description: ticket.doc.body.clone(),
         events,
         broken_events: broken,
-        children: children.iter().map(link_view).collect(),
-        tracked: tracked.iter().map(link_view).collect(),
+        children,
+        tracked: links
+            .tracked_by(&id)
+            .iter()
+            .map(|t| link_view(t, 0))
+            .collect(),
         history,
     };
     let mut out = std::io::stdout().lock();
@@ -253,7 +250,8 @@ fn print_text(
             for l in links {
                 writeln!(
                     out,
-                    "  {}  {:<12} {:<10} {}",
+                    "  {}{}  {:<12} {:<10} {}",
+                    "  ".repeat(l.depth),
                     l.id,
                     l.status,
                     l.assignee.as_deref().unwrap_or("-"),

@@ -12,6 +12,8 @@ pub struct StatusArgs {
     pub id: String,
     /// The new status
     pub status: String,
+    #[command(flatten)]
+    pub force: Force,
 }
 
 /// The ticket to move.
@@ -19,6 +21,16 @@ pub struct StatusArgs {
 pub struct ShortcutArgs {
     /// The ticket ID or a unique prefix of 4+ characters
     pub id: String,
+    #[command(flatten)]
+    pub force: Force,
+}
+
+#[derive(Debug, Clone, Default, clap::Args)]
+pub struct Force {
+    /// Solve or close a parent although a child ticket is open; the reason is recorded
+    /// in a note
+    #[arg(long, value_name = "REASON", num_args = 0..=1, default_missing_value = "")]
+    pub force: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -29,7 +41,13 @@ pub enum Shortcut {
 }
 
 pub fn run(ctx: &Ctx, args: StatusArgs) -> anyhow::Result<()> {
-    move_to(ctx, &args.id, |_, _| Ok(args.status.clone()), "status")
+    move_to(
+        ctx,
+        &args.id,
+        |_, _| Ok(args.status.clone()),
+        "status",
+        args.force.force.as_deref(),
+    )
 }
 
 pub fn shortcut(ctx: &Ctx, args: ShortcutArgs, which: Shortcut) -> anyhow::Result<()> {
@@ -60,6 +78,7 @@ pub fn shortcut(ctx: &Ctx, args: ShortcutArgs, which: Shortcut) -> anyhow::Resul
             })
         },
         command,
+        args.force.force.as_deref(),
     )
 }
 
@@ -68,6 +87,7 @@ fn move_to(
     id: &str,
     target: impl FnOnce(&crate::config::Config, &str) -> Result<String, UserError>,
     command: &str,
+    force: Option<&str>,
 ) -> anyhow::Result<()> {
     let session = Session::begin(ctx)?;
     let mut ticket = session.ticket(id)?;
@@ -79,12 +99,27 @@ fn move_to(
         return Ok(());
     }
     check_move(&session.config, &ticket, &to)?;
-    ticket.set_str("status", Some(&to))?;
-    session.save(
-        ctx,
+    let forced = crate::commands::links::guard_children(
+        &session.repo,
+        &session.config,
         &ticket,
-        &format!("{command}: {} {from} -> {to}", ticket.id),
+        &to,
+        force,
+        ctx,
+        &session.actor.id,
     )?;
+    ticket.set_str("status", Some(&to))?;
+    let mut changes = crate::store::ChangeSet::default();
+    changes.write(crate::store::Repo::ticket_path(&ticket.id), ticket.render());
+    let mut message = format!("{command}: {} {from} -> {to}", ticket.id);
+    if let Some(note) = forced {
+        changes.write(
+            format!("{}/events/{}", ticket.id.dir(), note.file_name()),
+            note.render(),
+        );
+        message.push_str(" (forced with open children)");
+    }
+    session.commit(ctx, &changes, &message)?;
     say(&format!("{} {from} -> {to}", ticket.id))
 }
 

@@ -292,6 +292,9 @@ pub struct Defaults {
     pub reopen: Option<String>,
     pub priority: Option<String>,
     pub channel: Option<String>,
+    /// The status tickets move to when their tracker's notice is sent to them
+    /// (`reply TRACKER --to-linked`); default: the `solve` status.
+    pub linked: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -508,6 +511,7 @@ impl Config {
             ("solve", &d.solve, Some(StatusCategory::Solved)),
             ("close", &d.close, Some(StatusCategory::Closed)),
             ("reopen", &d.reopen, None),
+            ("linked", &d.linked, None),
         ] {
             let Some(v) = v else { continue };
             match (self.status_category(v), want) {
@@ -805,6 +809,11 @@ impl Config {
 
     pub fn close_status(&self) -> Option<String> {
         self.status_for(&self.defaults.close, StatusCategory::Closed)
+    }
+
+    /// Where linked tickets go when their tracker's notice is sent.
+    pub fn linked_status(&self) -> Option<String> {
+        self.defaults.linked.clone().or_else(|| self.solve_status())
     }
 
     pub fn reopen_status(&self) -> Option<String> {

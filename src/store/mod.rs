@@ -96,6 +96,10 @@ impl ChangeSet {
         self.removes.push(path.into());
         self
     }
+
+    pub fn is_empty(&self) -> bool {
+        self.writes.is_empty() && self.removes.is_empty()
+    }
 }
 
 /// One commit that touched a ticket, with the ticket file before and after it.

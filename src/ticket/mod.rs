@@ -30,8 +30,8 @@ pub const RESERVED_KEYS: &[&str] = &[
 #[rustfmt::skip]
 pub const EVENT_KEYS: &[&str] = &[
     "id", "kind", "author", "at", "from", "reply_to", "to", "cc", "subject", "date",
-    "message_id", "in_reply_to", "references", "thread", "auto", "routing", "attachments",
-    "omitted", "raw",
+    "message_id", "in_reply_to", "references", "thread", "auto", "template", "notice",
+    "routing", "attachments", "omitted", "raw",
 ];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -409,6 +409,8 @@ pub mod kind {
     pub const INBOUND: &str = "inbound";
     pub const OUTBOUND: &str = "outbound";
     pub const COLLISION: &str = "collision";
+    /// A tracker's message to every linked ticket, as the tracker records it.
+    pub const NOTICE: &str = "notice";
 }
 
 impl Event {
