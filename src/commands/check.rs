@@ -179,8 +179,42 @@ pub fn check_repo(repo: &Repo) -> anyhow::Result<Vec<Finding>> {
         }
     }
     check_links(&mut f, &tickets);
+    if let Some(config) = &config {
+        check_templates(&mut f, repo, config);
+    }
     f.0.sort();
     Ok(f.0)
+}
+
+/// Every template in templates/ must parse and fill for a ticket: an unknown placeholder
+/// found here is not found in a customer's mail.
+fn check_templates(f: &mut Findings, repo: &Repo, config: &Config) {
+    let sample = Ticket::parse(
+        "---\nid: 7KQ3F9XM\nsubject: Sample\nstatus: new\ncreated: 2026-01-01T00:00:00Z\n---\n",
+    )
+    .expect("the sample ticket parses");
+    let vars =
+        crate::commands::mailout::vars(config, &sample, Some(("Agent", "agent@example.com")));
+    for path in read_dir_sorted(&repo.path("templates")) {
+        let name = file_name(&path);
+        let rel = format!("templates/{name}");
+        let Some(stem) = name.strip_suffix(".md") else {
+            f.add(&rel, None, "stray file: templates/ holds NAME.md files");
+            continue;
+        };
+        if let Err(why) = crate::template::check_name(stem) {
+            f.add(&rel, None, why);
+            continue;
+        }
+        let Ok(text) = std::fs::read_to_string(&path) else {
+            f.add(&rel, None, "cannot be read as UTF-8 text");
+            continue;
+        };
+        match crate::template::Template::parse(stem, &text).and_then(|t| t.render(&vars)) {
+            Ok(_) => {}
+            Err(e) => f.add(&rel, Some(e.line), e.message),
+        }
+    }
 }
 
 fn check_events(f: &mut Findings, dir: &std::path::Path, rel: &str) {
