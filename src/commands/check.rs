@@ -296,7 +296,12 @@ fn check_links(f: &mut Findings, tickets: &BTreeMap<TicketId, Ticket>) {
         }
         // A parent chain that comes back to this ticket is a cycle.
         let mut seen = vec![t.id.clone()];
-        let mut cur = t.parent.as_deref().and_then(|p| TicketId::parse(p).ok());
+        // (A parent naming the ticket itself is reported above, not as a cycle.)
+        let mut cur = t
+            .parent
+            .as_deref()
+            .and_then(|p| TicketId::parse(p).ok())
+            .filter(|p| *p != t.id);
         while let Some(id) = cur {
             if id == t.id {
                 f.add(

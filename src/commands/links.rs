@@ -119,13 +119,17 @@ pub fn guard_children(
                 why.trim().to_string()
             };
             let body = format!("Moved to {to} with open child tickets: {list}.\nReason: {why}\n");
-            Ok(Some(Event::new(
-                ctx.mint_event_id(),
-                kind::NOTE,
-                actor,
-                ctx.now,
-                &body,
-            )))
+            // Events are never rewritten: a clash of ID and second (an earlier forced
+            // move in the same second) re-mints, as `note` does.
+            let mint = || Event::new(ctx.mint_event_id(), kind::NOTE, actor, ctx.now, &body);
+            let mut note = mint();
+            while repo
+                .path(&format!("{}/events/{}", ticket.id.dir(), note.file_name()))
+                .exists()
+            {
+                note = mint();
+            }
+            Ok(Some(note))
         }
     }
 }
@@ -226,6 +230,15 @@ pub fn link_child(ctx: &Ctx, args: LinkChildArgs) -> anyhow::Result<()> {
     let session = Session::begin(ctx)?;
     let parent = session.ticket(&args.parent)?;
     let config = &session.config;
+    // A solved parent with an open child is what the rule below forbids; reopen it first.
+    if !config.is_open(&parent.status) {
+        return Err(UserError::new(format!(
+            "{} is {}; a solved or closed ticket gets no new children",
+            parent.id, parent.status
+        ))
+        .hint(format!("`tiketti reopen {}` first", parent.id))
+        .into());
+    }
     if let Some(child) = &args.child {
         let mut child = session.ticket(child)?;
         if child.id == parent.id {

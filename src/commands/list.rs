@@ -342,7 +342,12 @@ pub fn run(ctx: &Ctx, args: ListArgs) -> anyhow::Result<()> {
         filter.open_parents = Some(
             all.iter()
                 .filter(|t| config.is_open(&t.status))
-                .filter_map(|t| t.parent.as_deref().and_then(|p| TicketId::parse(p).ok()))
+                .filter_map(|t| {
+                    t.parent
+                        .as_deref()
+                        .and_then(|p| TicketId::parse(p).ok())
+                        .filter(|p| *p != t.id)
+                })
                 .collect(),
         );
     }

@@ -110,6 +110,18 @@ pub fn run(ctx: &Ctx, args: ReplyArgs) -> anyhow::Result<()> {
     let old_status = tracker.status.clone();
     if let Some(to) = &args.status
         && *to != tracker.status
+        && recorded
+        && !config.is_open(&tracker.status)
+    {
+        // The run that recorded this notice moved the tracker, and it has moved on since
+        // (closed): a re-run only finishes the fan-out. (Open again, after a merge or a
+        // reopen, it is moved as asked.)
+        eprintln!(
+            "{}: {}, notice {notice} recorded before; status left as it is",
+            tracker.id, tracker.status
+        );
+    } else if let Some(to) = &args.status
+        && *to != tracker.status
     {
         crate::commands::status::check_move(&config, &tracker, to)?;
         tracker.set_str("status", Some(to))?;
@@ -257,7 +269,7 @@ pub fn run(ctx: &Ctx, args: ReplyArgs) -> anyhow::Result<()> {
         eprintln!("warning: no notice to {s}");
     }
     for s in &left_open {
-        eprintln!("warning: left open: {s}");
+        eprintln!("warning: status unchanged: {s}");
     }
     if already > 0 {
         eprintln!("{tracker_id}: {already} linked ticket(s) already had this notice");

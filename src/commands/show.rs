@@ -247,15 +247,28 @@ fn print_text(
     for (title, links) in [("Children", &v.children), ("Tracked tickets", &v.tracked)] {
         if !links.is_empty() {
             writeln!(out, "\n{title}")?;
+            let status_w = links
+                .iter()
+                .map(|l| l.status.len())
+                .max()
+                .unwrap_or(0)
+                .max(12);
+            let who_w = links
+                .iter()
+                .map(|l| l.assignee.as_deref().unwrap_or("-").len())
+                .max()
+                .unwrap_or(0)
+                .max(10);
+            let depth_w = links.iter().map(|l| l.depth).max().unwrap_or(0) * 2;
             for l in links {
+                let id = format!("{}{}", "  ".repeat(l.depth), l.id);
                 writeln!(
                     out,
-                    "  {}{}  {:<12} {:<10} {}",
-                    "  ".repeat(l.depth),
-                    l.id,
+                    "  {id:<w$}  {:<status_w$} {:<who_w$} {}",
                     l.status,
                     l.assignee.as_deref().unwrap_or("-"),
-                    render::truncate(&l.subject, 60)
+                    render::truncate(&l.subject, 60),
+                    w = 8 + depth_w,
                 )?;
             }
         }
