@@ -93,7 +93,9 @@ pub fn check_name(name: &str) -> Result<(), String> {
 
 impl Template {
     pub fn parse(name: &str, text: &str) -> Result<Template, TemplateError> {
-        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+        // A template saved on Windows (CRLF) reads like any other.
+        let text = text.replace("\r\n", "\n");
+        let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
         let (front, body, body_line) = match text.strip_prefix("---\n") {
             Some(rest) => {
                 let end = rest
@@ -293,6 +295,14 @@ mod tests {
         assert_eq!(t.line, 2);
         assert!(t.message.contains("subjcet"));
         assert!(Template::parse("x", "---\nsubject: x\nbody\n").is_err());
+    }
+
+    #[test]
+    fn windows_line_ends() {
+        let t =
+            Template::parse("x", "---\r\nsubject: Hi\r\n---\r\nHello {{ticket.id}}\r\n").unwrap();
+        assert_eq!(t.subject.as_deref(), Some("Hi"));
+        assert_eq!(t.render(&vars()).unwrap().1, "Hello 7KQ3F9XM\n");
     }
 
     #[test]

@@ -326,14 +326,19 @@ pub fn load_template(repo: &Repo, name: &str) -> anyhow::Result<Template> {
         }
         Err(e) => return Err(e).with_context(|| format!("cannot read {rel}")),
     };
-    Template::parse(name, &text).map_err(|e| UserError::new(format!("{rel}:{e}")).into())
+    Template::parse(name, &text)
+        .map_err(|e| UserError::new(format!("{rel}:{}: {}", e.line, e.message)).into())
 }
 
 /// Fill a template, errors naming the file and line.
 pub fn fill(template: &Template, vars: &Vars) -> anyhow::Result<(Option<String>, String)> {
-    template
-        .render(vars)
-        .map_err(|e| UserError::new(format!("templates/{}.md:{e}", template.name)).into())
+    template.render(vars).map_err(|e| {
+        UserError::new(format!(
+            "templates/{}.md:{}: {}",
+            template.name, e.line, e.message
+        ))
+        .into()
+    })
 }
 
 /// The names of `templates/*.md`, sorted.

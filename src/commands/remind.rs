@@ -239,7 +239,10 @@ pub fn run(ctx: &Ctx, args: RemindArgs) -> anyhow::Result<()> {
             digests.push(digest);
             continue;
         }
-        let id = ctx.mint_event_id();
+        let mut id = ctx.mint_event_id();
+        while repo.outbox().has(&id) {
+            id = ctx.mint_event_id();
+        }
         let mail = Outgoing {
             from: Contact {
                 name: Some(config.helpdesk_name().to_string()),

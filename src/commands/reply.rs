@@ -58,6 +58,15 @@ pub struct ReplyArgs {
 }
 
 pub fn run(ctx: &Ctx, args: ReplyArgs) -> anyhow::Result<()> {
+    // clap lets `requires = "template"` pass when -m or -F is given (they conflict with
+    // --template, which exempts it), so --edit would be ignored silently.
+    if args.edit && args.template.is_none() {
+        return Err(UserError::new(
+            "--edit opens a template in your editor; it needs --template NAME",
+        )
+        .code(crate::error::exit::USAGE)
+        .into());
+    }
     if args.to_linked {
         return crate::commands::notify::run(ctx, args);
     }
@@ -179,7 +188,9 @@ pub fn run(ctx: &Ctx, args: ReplyArgs) -> anyhow::Result<()> {
         template: args.template.clone(),
         thread: Thread::of(&events),
     };
-    // A (very unlikely) event ID that is taken is minted again; events are never rewritten.
+    // A (very unlikely) event ID that is taken is minted again; events are never rewritten,
+    // and the outbox (shared by all tickets) never loses a message to a new one.
+    let outbox = session.repo.outbox();
     let mut composed = mailout::compose(
         &session.repo,
         config,
@@ -188,7 +199,7 @@ pub fn run(ctx: &Ctx, args: ReplyArgs) -> anyhow::Result<()> {
         ctx.now,
         &draft,
     )?;
-    while session.repo.path(&composed.event_path).exists() {
+    while session.repo.path(&composed.event_path).exists() || outbox.has(&composed.entry.id) {
         composed = mailout::compose(
             &session.repo,
             config,
@@ -205,7 +216,6 @@ pub fn run(ctx: &Ctx, args: ReplyArgs) -> anyhow::Result<()> {
         changes.write(crate::store::Repo::ticket_path(&ticket.id), ticket.render());
         message.push_str(&format!(", {old_status} -> {}", ticket.status));
     }
-    let outbox = session.repo.outbox();
     outbox.put(&composed.entry, &composed.raw)?;
     if let Err(e) = session.commit(ctx, &changes, &message) {
         outbox.discard(&composed.entry.id);

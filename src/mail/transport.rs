@@ -80,7 +80,11 @@ fn smtp_error(e: &lettre::transport::smtp::Error) -> String {
     let mut text = e.to_string();
     let mut source = e.source();
     while let Some(s) = source {
-        text.push_str(&format!(": {s}"));
+        // lettre's messages often already quote their cause.
+        let part = s.to_string();
+        if !text.contains(&part) {
+            text.push_str(&format!(": {part}"));
+        }
         source = s.source();
     }
     text
@@ -89,7 +93,7 @@ fn smtp_error(e: &lettre::transport::smtp::Error) -> String {
 fn smtp_transport(smtp: &SmtpConfig) -> Result<SmtpTransport, String> {
     let tls = || -> Result<TlsParameters, String> {
         let mut b = TlsParameters::builder(smtp.host.clone());
-        if let Some(file) = &smtp.ca_file {
+        if let Some(file) = smtp.ca_file.as_deref().filter(|f| !f.trim().is_empty()) {
             let pem = std::fs::read(file)
                 .map_err(|e| format!("mail.smtp.ca_file: cannot read {file}: {e}"))?;
             let cert = Certificate::from_pem(&pem)
@@ -108,14 +112,14 @@ fn smtp_transport(smtp: &SmtpConfig) -> Result<SmtpTransport, String> {
         .port(smtp.port.unwrap_or(port))
         .tls(tls)
         .timeout(Some(Duration::from_secs(smtp.timeout.max(1))));
-    if let Some(user) = &smtp.user {
+    if let Some(user) = smtp.user.as_deref().filter(|u| !u.trim().is_empty()) {
         let password = std::env::var(&smtp.password_env).map_err(|_| {
             format!(
                 "mail.smtp.user is {user:?} but the environment variable {} (mail.smtp.password_env) is not set",
                 smtp.password_env
             )
         })?;
-        b = b.credentials(Credentials::new(user.clone(), password));
+        b = b.credentials(Credentials::new(user.to_string(), password));
     }
     Ok(b.build())
 }

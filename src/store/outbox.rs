@@ -147,6 +147,14 @@ impl Outbox {
         let _ = std::fs::remove_file(dir.join(format!("{id}.eml")));
     }
 
+    /// Is `id` taken by an entry in any folder? Entry IDs are event IDs, unique within a
+    /// ticket only; a new entry must never overwrite another ticket's message.
+    pub fn has(&self, id: &str) -> bool {
+        [Folder::Queued, Folder::Sent, Folder::Dropped]
+            .iter()
+            .any(|f| self.folder(*f).join(format!("{id}.json")).exists())
+    }
+
     /// The entries of a folder, oldest first. An unreadable record is reported, not hidden.
     pub fn entries(&self, folder: Folder) -> Result<Vec<Entry>, StoreError> {
         let dir = self.folder(folder);

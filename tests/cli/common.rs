@@ -79,6 +79,21 @@ impl TestRepo {
         let home = tmp.path().join("home");
         std::fs::create_dir_all(&root).unwrap();
         std::fs::create_dir_all(&home).unwrap();
+        // The default transport is `sendmail -t -i` from PATH, and a machine may have a
+        // real one: this one, first on PATH, refuses, so no test ever sends real mail.
+        let bin = tmp.path().join("bin");
+        std::fs::create_dir_all(&bin).unwrap();
+        std::fs::write(
+            bin.join("sendmail"),
+            "#!/bin/sh\necho 'tests never run sendmail: point mail.sendmail at a capture script' >&2\nexit 1\n",
+        )
+        .unwrap();
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(bin.join("sendmail"), std::fs::Permissions::from_mode(0o755))
+                .unwrap();
+        }
         TestRepo { tmp, root, home }
     }
 
@@ -108,7 +123,14 @@ impl TestRepo {
         let mut cmd = Command::cargo_bin("tiketti").expect("binary");
         cmd.current_dir(&self.root)
             .env_clear()
-            .env("PATH", std::env::var("PATH").unwrap_or_default())
+            .env(
+                "PATH",
+                format!(
+                    "{}:{}",
+                    self.tmp.path().join("bin").display(),
+                    std::env::var("PATH").unwrap_or_default()
+                ),
+            )
             .env("HOME", &self.home)
             .env("GIT_CONFIG_GLOBAL", "/dev/null")
             .env("GIT_CONFIG_NOSYSTEM", "1")

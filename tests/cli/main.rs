@@ -1,9 +1,7 @@
 //! CLI tests: one module per subcommand, all sharing `common::TestRepo`.
-
-mod common;
-
 mod assign;
 mod check;
+mod common;
 mod completions;
 mod concurrency;
 mod config;
@@ -15,11 +13,17 @@ mod init;
 mod links;
 mod list;
 mod log;
+mod mail_out;
 mod mail_setup;
+mod mail_support;
 mod new;
 mod note;
+mod outbox;
 mod quarantine;
+mod remind;
+mod reply;
 mod set;
 mod show;
 mod status;
+mod template;
 mod tracker;
