@@ -382,9 +382,11 @@ impl<'a> Ingester<'a> {
         let ours = &self.config().mail;
         let mut cc: Vec<String> = existing.to_vec();
         let requester = requester.and_then(|r| Contact::parse(r).ok());
+        // Reply-To says "answer here, not to From": From is then not a participant.
         let candidates = mail
             .from
             .iter()
+            .filter(|_| mail.reply_to.is_empty())
             .chain(&mail.reply_to)
             .chain(&mail.to)
             .chain(&mail.cc);
@@ -456,7 +458,15 @@ impl<'a> Ingester<'a> {
             load.assigned(routed.group.as_deref().unwrap_or(""), a);
         }
         let config = self.config();
-        let requester = mail.from.as_ref().map(MailAddr::to_text);
+        // Whom to answer: Reply-To when the sender set one (a web form's `From: noreply@`,
+        // `Reply-To: the customer`), else From. The other stays a participant.
+        let ours = &self.config().mail;
+        let requester = mail
+            .reply_to
+            .iter()
+            .find(|a| !ours.is_ours(&a.email))
+            .or(mail.from.as_ref())
+            .map(MailAddr::to_text);
         let cc = self.participants(mail, requester.as_deref(), &[]);
         let description = follow_up_of
             .map(|t| format!("Follow-up to closed ticket {t}.\n"))
@@ -511,7 +521,9 @@ impl<'a> Ingester<'a> {
         };
         if let Err(e) = self.commit(changes, &message) {
             if let Some(a) = &ack {
-                self.repo().outbox().discard(&a.entry.id);
+                self.repo()
+                    .outbox()
+                    .discard_uncommitted(self.repo(), &a.entry);
             }
             return Err(e);
         }
@@ -598,7 +610,10 @@ impl<'a> Ingester<'a> {
             thread,
         };
         let eid = event_id(hash_bits("acknowledgement", ticket.id.as_str()));
-        mailout::compose(self.repo(), config, ticket, eid, now, &draft).map_err(|e| e.to_string())
+        // After the message it answers, also when that message's Date is a little ahead.
+        let sent_at = now.max(at + Duration::seconds(1));
+        mailout::compose(self.repo(), config, ticket, eid, sent_at, &draft)
+            .map_err(|e| e.to_string())
     }
 
     fn join(

@@ -13,8 +13,9 @@ use crate::store::{ChangeSet, Repo};
 /// Create a helpdesk in DIR (default: the current directory).
 ///
 /// Writes tiketti.yaml with commented defaults (statuses, categories, priorities, one
-/// agent and group) and .gitattributes, makes DIR a git repository if it is not one, and
-/// commits both. An existing repository keeps its history and other files.
+/// agent and group), .gitattributes and templates/acknowledgement.md, makes DIR a git
+/// repository if it is not one, and commits them. An existing repository keeps its
+/// history and other files.
 #[derive(Debug, clap::Args)]
 pub struct InitArgs {
     /// Where to create the helpdesk

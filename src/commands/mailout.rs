@@ -219,6 +219,7 @@ pub fn compose(
         attempts: 0,
         last_attempt: None,
         error: None,
+        sending: None,
         sent: None,
         dropped: None,
     };

@@ -151,7 +151,7 @@ pub fn run(ctx: &Ctx, args: ReplyArgs) -> anyhow::Result<()> {
     let (mut queued, mut skipped, mut already, mut left_open) =
         (Vec::new(), Vec::new(), 0, Vec::new());
     let mut batch = first;
-    let mut batch_entries: Vec<String> = Vec::new();
+    let mut batch_entries: Vec<crate::store::outbox::Entry> = Vec::new();
     let mut in_batch = 0;
     let mut committed = 0;
     let total = linked.len();
@@ -204,7 +204,7 @@ pub fn run(ctx: &Ctx, args: ReplyArgs) -> anyhow::Result<()> {
                 composed.event.set_str("notice", &notice);
                 composed.add_files(&t, &[], &mut batch);
                 outbox.put(&composed.entry, &composed.raw)?;
-                batch_entries.push(composed.entry.id.clone());
+                batch_entries.push(composed.entry.clone());
                 queued.push(composed.entry.id.clone());
                 if let Some(to) = &target
                     && *to != t.status
@@ -247,8 +247,8 @@ pub fn run(ctx: &Ctx, args: ReplyArgs) -> anyhow::Result<()> {
                 }
             );
             if let Err(e) = session.commit(ctx, &batch, &message) {
-                for id in &batch_entries {
-                    outbox.discard(id);
+                for e in &batch_entries {
+                    outbox.discard_uncommitted(&session.repo, e);
                 }
                 return Err(e);
             }
@@ -291,9 +291,19 @@ pub fn run(ctx: &Ctx, args: ReplyArgs) -> anyhow::Result<()> {
             .map(|e| e.id)
             .collect();
         if !pending.is_empty() {
-            let done = outbox::flush(ctx, &repo, &config, None, Some(&pending), true)?;
-            outbox::report(&done);
-            sent = done.sent.len();
+            // Everything is committed and queued: a failure to send is a warning.
+            match outbox::flush(ctx, &repo, &config, None, Some(&pending), true) {
+                Ok(done) => {
+                    outbox::report(&done);
+                    sent = done.sent.len();
+                }
+                Err(e) => {
+                    eprintln!(
+                        "warning: the notices are stored and queued, but sending failed: {e:#}"
+                    );
+                    eprintln!("hint: `tiketti outbox flush` sends them later");
+                }
+            }
         }
     }
     say(&format!(

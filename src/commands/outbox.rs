@@ -64,6 +64,9 @@ pub enum Wait {
     Push,
     /// It failed recently; the next try is at this time.
     Backoff(DateTime<Utc>),
+    /// A flush died while sending it: it may have been delivered. Only a flush that
+    /// names it sends it again.
+    Interrupted,
 }
 
 impl Wait {
@@ -72,6 +75,9 @@ impl Wait {
             Wait::Commit => "waiting for its commit".into(),
             Wait::Push => "waiting for push (tiketti sync)".into(),
             Wait::Backoff(t) => format!("retry after {}", format_time(*t)),
+            Wait::Interrupted => {
+                "interrupted while sending, may have been delivered: `outbox flush ID` sends it again, `outbox drop ID` forgets it".into()
+            }
         }
     }
 }
@@ -123,6 +129,7 @@ fn classify(
     entries: Vec<Entry>,
     now: DateTime<Utc>,
     forced: bool,
+    named: bool,
     _locked: &Lock,
 ) -> anyhow::Result<Sorted> {
     let (mut ready, mut waiting, mut orphans) = (Vec::new(), Vec::new(), Vec::new());
@@ -137,6 +144,10 @@ fn classify(
             && repo.published(&Repo::ticket_path(&t))? == Published::No
         {
             waiting.push((e, Wait::Push));
+            continue;
+        }
+        if e.sending.is_some() && !named {
+            waiting.push((e, Wait::Interrupted));
             continue;
         }
         if !forced
@@ -174,12 +185,13 @@ pub fn flush(
     if entries.is_empty() {
         return Ok(done);
     }
-    let forced = forced || only.is_some();
+    let named = only.is_some();
+    let forced = forced || named;
     let (ready, waiting, orphans) = match held {
-        Some(lock) => classify(repo, entries, ctx.now, forced, lock)?,
+        Some(lock) => classify(repo, entries, ctx.now, forced, named, lock)?,
         None => {
             let lock = repo.lock(ctx.lock_timeout)?;
-            classify(repo, entries, ctx.now, forced, &lock)?
+            classify(repo, entries, ctx.now, forced, named, &lock)?
         }
     };
     for mut e in orphans {
@@ -198,12 +210,17 @@ pub fn flush(
     let transport = Transport::from_config(&config.mail);
     for mut e in ready {
         let raw = outbox.raw(&e, Folder::Queued)?;
+        // Recorded before the transport is called: if this process dies before the
+        // answer is recorded, the next flush does not send it again on its own.
+        e.sending = Some(format_time(ctx.now));
+        outbox.update(&e)?;
         let result = transport
             .as_ref()
             .map_err(Clone::clone)
             .and_then(|t| t.send(&e.from, &e.to, &raw));
         e.attempts += 1;
         e.last_attempt = Some(format_time(ctx.now));
+        e.sending = None;
         match result {
             Ok(()) => {
                 e.sent = Some(format_time(ctx.now));
@@ -264,7 +281,9 @@ fn state(repo: &Repo, e: &Entry, folder: Folder, now: DateTime<Utc>) -> String {
                     repo.published(&Repo::ticket_path(&t))
                         .map_or(true, |p| p != Published::No)
                 });
-            if !committed {
+            if e.sending.is_some() {
+                Wait::Interrupted.text()
+            } else if !committed {
                 Wait::Commit.text()
             } else if !pushed {
                 Wait::Push.text()
@@ -439,7 +458,7 @@ pub fn run(ctx: &Ctx, cmd: OutboxCommand) -> anyhow::Result<()> {
             }
         }
         OutboxCommand::Drop { ids } => {
-            let (repo, _) = open(ctx)?;
+            let (repo, config) = open(ctx)?;
             let outbox = repo.outbox();
             let _sending = outbox.lock(ctx.lock_timeout)?;
             let mut found = Vec::new();
@@ -455,10 +474,10 @@ pub fn run(ctx: &Ctx, cmd: OutboxCommand) -> anyhow::Result<()> {
                 }
                 found.push(e);
             }
-            let who = std::env::var("TIKETTI_ACTOR")
-                .ok()
-                .or_else(|| repo.git_identity().map(|i| i.email))
-                .unwrap_or_else(|| "unknown".into());
+            let who = ctx
+                .actor(&repo, &config)
+                .map(|a| a.id)
+                .unwrap_or_else(|_| "unknown".into());
             for mut e in found {
                 e.dropped = Some(format!("{} by {who}", format_time(ctx.now)));
                 outbox.file_away(&e, Folder::Dropped)?;

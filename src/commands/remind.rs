@@ -278,6 +278,7 @@ pub fn run(ctx: &Ctx, args: RemindArgs) -> anyhow::Result<()> {
             attempts: 0,
             last_attempt: None,
             error: None,
+            sending: None,
             sent: None,
             dropped: None,
         };

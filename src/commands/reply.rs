@@ -218,7 +218,7 @@ pub fn run(ctx: &Ctx, args: ReplyArgs) -> anyhow::Result<()> {
     }
     outbox.put(&composed.entry, &composed.raw)?;
     if let Err(e) = session.commit(ctx, &changes, &message) {
-        outbox.discard(&composed.entry.id);
+        outbox.discard_uncommitted(&session.repo, &composed.entry);
         return Err(e);
     }
     let status_note = if ticket.status != old_status {
@@ -233,14 +233,25 @@ pub fn run(ctx: &Ctx, args: ReplyArgs) -> anyhow::Result<()> {
         return say(&format!("{id} reply {entry_id} queued{status_note}"));
     }
     let (repo, config) = open(ctx)?;
-    let done = outbox::flush(
+    // The reply is committed and queued: from here on a failure to send is a warning,
+    // never an error that would make someone run the command (and reply) again.
+    let done = match outbox::flush(
         ctx,
         &repo,
         &config,
         None,
         Some(std::slice::from_ref(&entry_id)),
         true,
-    )?;
+    ) {
+        Ok(done) => done,
+        Err(e) => {
+            eprintln!(
+                "warning: {id}: reply {entry_id} is stored and queued, but sending failed: {e:#}"
+            );
+            eprintln!("hint: `tiketti outbox flush` sends it later");
+            return say(&format!("{id} reply {entry_id} queued{status_note}"));
+        }
+    };
     if let Some(e) = done.sent.first() {
         say(&format!(
             "{id} reply {entry_id} sent to {}{status_note}",

@@ -46,14 +46,30 @@ pub fn run(ctx: &Ctx, cmd: TemplateCommand) -> anyhow::Result<()> {
                 names.push("acknowledgement".into());
                 names.sort();
             }
+            // One broken template is listed with its problem, not in the way of the rest.
             let mut rows = Vec::new();
+            let mut broken = 0;
             for n in names {
-                let t = mailout::load_template(&repo, &n)?;
-                rows.push(Row {
-                    name: n,
-                    subject: t.subject.clone(),
-                    description: t.summary(),
-                });
+                match mailout::load_template(&repo, &n) {
+                    Ok(t) => rows.push(Row {
+                        name: n,
+                        subject: t.subject.clone(),
+                        description: t.summary(),
+                    }),
+                    Err(e) => {
+                        broken += 1;
+                        rows.push(Row {
+                            name: n,
+                            subject: None,
+                            description: format!("error: {e}"),
+                        });
+                    }
+                }
+            }
+            if broken > 0 {
+                eprintln!(
+                    "warning: {broken} template(s) cannot be used; `tiketti check` lists the problems"
+                );
             }
             if format == ViewFormat::Json {
                 render::json(&mut out, "templates", &rows)?;

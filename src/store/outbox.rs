@@ -45,6 +45,10 @@ pub struct Entry {
     pub last_attempt: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
+    /// Set just before the transport is called and cleared by its answer: an entry that
+    /// still has it was being sent when the process died, and may have been delivered.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sending: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sent: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -130,7 +134,9 @@ impl Outbox {
         let target = self.folder(to);
         std::fs::create_dir_all(&target)
             .map_err(io_err(format!("cannot create {}", target.display())))?;
-        // The record goes first: once it is in `to`, the entry is no longer queued.
+        // The record goes first: once it is in `to`, the entry is no longer queued. (A
+        // crash between the two leaves a record in both; the queued one still says
+        // `sending`, so no flush sends it again on its own.)
         self.write_entry(to, entry)?;
         let from = self.folder(Folder::Queued);
         let json = from.join(format!("{}.json", entry.id));
@@ -138,6 +144,18 @@ impl Outbox {
         let eml = format!("{}.eml", entry.id);
         std::fs::rename(from.join(&eml), target.join(&eml))
             .map_err(io_err(format!("cannot move {eml} to {}", target.display())))
+    }
+
+    /// After a failed commit: forget the entry unless its event made it into HEAD after
+    /// all (the branch moved, then writing the work tree failed): then it must still go.
+    pub fn discard_uncommitted(&self, repo: &Repo, entry: &Entry) {
+        let committed = entry
+            .event
+            .as_deref()
+            .is_some_and(|p| repo.head_has(p).unwrap_or(true));
+        if !committed {
+            self.discard(&entry.id);
+        }
     }
 
     /// Forget a queued entry whose commit never happened (the writer failed).

@@ -780,3 +780,32 @@ fn the_default_transport_runs_sendmail_from_path_which_tests_replace() {
         "`sendmail -t -i` exited with status 1: tests never run sendmail: point mail.sendmail at a capture script"
     );
 }
+
+#[test]
+fn a_web_forms_reply_to_is_the_requester_and_gets_the_mail() {
+    let repo = TestRepo::new();
+    let cap = capture(&repo);
+    let form = Mail::new(
+        "Web shop <noreply@shop.example>",
+        "Contact form: return",
+        "f1@shop.example",
+    )
+    .set("Reply-To", "Märta Ström <marta@example.se>")
+    .body("I want to return my order.\n");
+    let r = ingest_json(&repo, &form.text());
+    assert_eq!(r["acknowledgement"], "queued", "{r:#}");
+    let id = r["ticket"].as_str().unwrap();
+    assert_eq!(
+        repo.key(id, "requester").as_deref(),
+        Some("Märta Ström <marta@example.se>")
+    );
+    // The form's From answers nobody: not a participant either.
+    assert_eq!(repo.key(id, "cc"), None);
+    repo.run(&["outbox", "flush"]).ok();
+    let sent = cap.delivered();
+    assert_eq!(sent.len(), 1);
+    assert_eq!(
+        sent[0].parsed().mailboxes("To"),
+        vec![("Märta Ström".to_string(), "marta@example.se".to_string())]
+    );
+}

@@ -330,3 +330,34 @@ fn mail_whose_commit_was_undone_is_set_aside_never_sent() {
     assert!(outbox(&repo, &[]).is_empty());
     assert_eq!(outbox(&repo, &["--dropped"])[0]["id"], eid.as_str());
 }
+
+#[test]
+fn a_flush_that_died_while_sending_is_not_repeated_on_its_own() {
+    let repo = TestRepo::quiet();
+    let cap = capture(&repo);
+    let (_, eid) = queued_reply(&repo);
+    // As a flush leaves an entry when it dies after handing it to the transport and
+    // before the answer is recorded.
+    let path = format!(".git/tiketti/outbox/{eid}.json");
+    let mut entry: Value = serde_json::from_str(&repo.read(&path)).unwrap();
+    entry["sending"] = "2026-11-22T10:00:00Z".into();
+    repo.write(&path, &serde_json::to_string_pretty(&entry).unwrap());
+
+    let run = repo.run(&["outbox", "flush", "--now"]);
+    run.ok();
+    assert_eq!(cap.count(), 0, "not sent again on its own");
+    assert!(run.stderr.contains("1 waiting"), "{}", run.stderr);
+    let list = outbox(&repo, &[]);
+    assert!(
+        list[0]["state"]
+            .as_str()
+            .unwrap()
+            .starts_with("interrupted while sending"),
+        "{list:?}"
+    );
+    // Named, it is sent, once.
+    repo.run(&["outbox", "flush", &eid]).ok();
+    assert_eq!(cap.count(), 1);
+    repo.run(&["outbox", "flush", "--now"]).ok();
+    assert_eq!(cap.count(), 1);
+}
