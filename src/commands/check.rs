@@ -281,15 +281,15 @@ fn check_links(f: &mut Findings, tickets: &BTreeMap<TicketId, Ticket>) {
                     t.doc.line_of(key),
                     format!("{key} {target} does not exist"),
                 ),
-                Some(other) if key == "tracker" && other.tracker.is_some() => f.add(
-                    &path(t),
-                    t.doc.line_of(key),
-                    format!("tracker {target} is itself tracked; a tracker cannot be tracked"),
-                ),
                 Some(_) if target == t.id => f.add(
                     &path(t),
                     t.doc.line_of(key),
                     format!("{key} names the ticket itself"),
+                ),
+                Some(other) if key == "tracker" && other.tracker.is_some() => f.add(
+                    &path(t),
+                    t.doc.line_of(key),
+                    format!("tracker {target} is itself tracked; a tracker cannot be tracked"),
                 ),
                 Some(_) => {}
             }

@@ -459,7 +459,8 @@ impl<'a> Ingester<'a> {
         }
         let config = self.config();
         // Whom to answer: Reply-To when the sender set one (a web form's `From: noreply@`,
-        // `Reply-To: the customer`), else From. The other stays a participant.
+        // `Reply-To: the customer`), else From. With Reply-To, From is not a participant
+        // (`participants`).
         let ours = &self.config().mail;
         let requester = mail
             .reply_to

@@ -110,7 +110,10 @@ pub fn guard_children(
                 "child tickets are"
             }
         ))
-        .hint("solve or close the children first, or give --force with the reason")
+        .hint(format!(
+            "solve or close the children first, or `tiketti status {} {to} --force=REASON`",
+            ticket.id
+        ))
         .into()),
         Some(why) => {
             let why = if why.trim().is_empty() {
@@ -156,9 +159,10 @@ fn makes_cycle(repo: &Repo, parent: &TicketId, child: &TicketId) -> bool {
 
 /// Make a child ticket of PARENT for another team, or link an existing ticket as its child.
 ///
-/// A new child inherits the parent's requester, category, tags and custom fields unless
-/// you give others; it has its own group, assignee, status and conversation. Prints the
-/// child's ID. The parent cannot be solved or closed while a child is open.
+/// A new child inherits the parent's requester, category, tags, priority and channel
+/// unless you give others, and its custom fields; it has its own group, assignee, status
+/// and conversation. Prints the child's ID. The parent cannot be solved or closed while
+/// a child is open.
 #[derive(Debug, clap::Args)]
 pub struct LinkChildArgs {
     /// The parent ticket
@@ -378,6 +382,13 @@ pub fn track(ctx: &Ctx, args: TrackArgs) -> anyhow::Result<()> {
         return Err(UserError::new("give the tickets to unlink")
             .code(crate::error::exit::USAGE)
             .into());
+    }
+    if args.text.given() && !args.new {
+        return Err(
+            UserError::new("-m and -F describe a new tracker: they need --new")
+                .code(crate::error::exit::USAGE)
+                .into(),
+        );
     }
     let subject = args.subject.as_deref().map(new::subject_line).transpose()?;
     let text = if args.text.given() {

@@ -1,6 +1,6 @@
 //! Mail about a ticket, from the ticket's point of view: who it goes to, how it threads
 //! into the customer's conversation, what the template says, and the outbound event and
-//! outbox entry that record it. `reply`, the acknowledgement of `ingest` and (later) the
+//! outbox entry that record it. `reply`, the acknowledgement of `ingest` and the
 //! tracker's notices all come through here, so every message tiketti sends is built the
 //! same way.
 

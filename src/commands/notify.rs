@@ -124,6 +124,15 @@ pub fn run(ctx: &Ctx, args: ReplyArgs) -> anyhow::Result<()> {
         && *to != tracker.status
     {
         crate::commands::status::check_move(&config, &tracker, to)?;
+        crate::commands::links::guard_children(
+            &session.repo,
+            &config,
+            &tracker,
+            to,
+            None,
+            ctx,
+            &session.actor.id,
+        )?;
         tracker.set_str("status", Some(to))?;
         first.write(Repo::ticket_path(&tracker.id), tracker.render());
     }
@@ -228,6 +237,7 @@ pub fn run(ctx: &Ctx, args: ReplyArgs) -> anyhow::Result<()> {
                             t.set_str("status", Some(to))?;
                             batch.write(Repo::ticket_path(&t.id), t.render());
                         }
+                        Err(why) if why.starts_with(t.id.as_str()) => left_open.push(why),
                         Err(why) => left_open.push(format!("{}: {why}", t.id)),
                     }
                 }
@@ -282,6 +292,9 @@ pub fn run(ctx: &Ctx, args: ReplyArgs) -> anyhow::Result<()> {
             .outbox()
             .entries(crate::store::outbox::Folder::Queued)?
             .into_iter()
+            // An entry a dying flush was sending may have been delivered: only a flush
+            // that names it by hand sends it again.
+            .filter(|e| e.sending.is_none())
             .filter(|e| {
                 e.event.as_deref().is_some_and(|p| {
                     std::fs::read_to_string(repo.path(p))

@@ -29,7 +29,13 @@ pub struct ShortcutArgs {
 pub struct Force {
     /// Solve or close a parent although a child ticket is open; the reason is recorded
     /// in a note
-    #[arg(long, value_name = "REASON", num_args = 0..=1, default_missing_value = "")]
+    #[arg(
+        long,
+        value_name = "REASON",
+        num_args = 0..=1,
+        require_equals = true,
+        default_missing_value = ""
+    )]
     pub force: Option<String>,
 }
 

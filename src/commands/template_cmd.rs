@@ -6,6 +6,7 @@ use serde::Serialize;
 
 use crate::commands::{mailout, open};
 use crate::ctx::Ctx;
+use crate::error::UserError;
 use crate::render::{self, ViewFormat, truncate};
 use crate::template::PLACEHOLDERS;
 
@@ -66,24 +67,31 @@ pub fn run(ctx: &Ctx, cmd: TemplateCommand) -> anyhow::Result<()> {
                     }
                 }
             }
-            if broken > 0 {
-                eprintln!(
-                    "warning: {broken} template(s) cannot be used; `tiketti check` lists the problems"
-                );
-            }
             if format == ViewFormat::Json {
                 render::json(&mut out, "templates", &rows)?;
-                return Ok(());
+            } else {
+                let table = rows
+                    .iter()
+                    .map(|r| vec![r.name.clone(), truncate(&r.description, 70)])
+                    .collect();
+                writeln!(
+                    out,
+                    "{}",
+                    render::table(&["name", "description"], table, ctx.stdout_is_tty)
+                )?;
             }
-            let table = rows
-                .into_iter()
-                .map(|r| vec![r.name, truncate(&r.description, 70)])
-                .collect();
-            writeln!(
-                out,
-                "{}",
-                render::table(&["name", "description"], table, ctx.stdout_is_tty)
-            )?;
+            if broken > 0 {
+                // Listed all the same; the exit code tells a script something is wrong.
+                let first = rows
+                    .iter()
+                    .find_map(|r| r.description.strip_prefix("error: "))
+                    .unwrap_or_default();
+                return Err(UserError::new(format!(
+                    "{broken} template(s) cannot be used: {first}"
+                ))
+                .hint("`tiketti check` lists every problem")
+                .into());
+            }
         }
         TemplateCommand::Show { name, ticket } => {
             let (repo, config) = open(ctx)?;

@@ -463,7 +463,7 @@ fn a_new_employee_is_set_up_through_child_tickets() {
         err,
         format!(
             "error: {parent}: cannot move to solved while a child ticket is open: {it} (waiting-on-delivery)\n\
-             hint: solve or close the children first, or give --force with the reason\n"
+             hint: solve or close the children first, or `tiketti status {parent} solved --force=REASON`\n"
         )
     );
     repo.run(&["close", &parent]).fails(1);
@@ -592,8 +592,7 @@ fn force_moves_a_parent_with_open_children_and_records_why() {
         .run(&[
             "solve",
             &parent,
-            "--force",
-            "The move is cancelled; the children are closed by facilities",
+            "--force=The move is cancelled; the children are closed by facilities",
         ])
         .ok()
         .to_string();
@@ -654,7 +653,7 @@ fn force_moves_a_parent_with_open_children_and_records_why() {
     repo.run(&["reopen", &parent]).ok();
     repo.run(&["close", &desk]).ok();
     repo.run(&["close", &net]).ok();
-    repo.run(&["close", &parent, "--force", "not needed"]).ok();
+    repo.run(&["close", &parent, "--force=not needed"]).ok();
     assert_eq!(
         repo.last_commit_message(),
         format!("close: {parent} open -> closed")

@@ -484,7 +484,7 @@ fn a_linked_ticket_that_cannot_move_is_left_open_with_a_warning() {
     assert_eq!(repo.key(&closed, "status").unwrap(), "closed");
     assert!(
         run.stderr.contains(&format!(
-            "warning: status unchanged: {parent}: {parent}: cannot move to solved while a child ticket is open: {kid} (new)"
+            "warning: status unchanged: {parent}: cannot move to solved while a child ticket is open: {kid} (new)"
         )),
         "{}",
         run.stderr
