@@ -43,7 +43,8 @@ Register-ArgumentCompleter -Native -CommandName 'tiketti' -ScriptBlock {
             [CompletionResult]::new('track', 'track', [CompletionResultType]::ParameterValue, 'Link tickets to a tracker: one ticket for one problem that many customers report')
             [CompletionResult]::new('template', 'template', [CompletionResultType]::ParameterValue, 'Canned replies: Markdown files in templates/ with {{placeholders}}')
             [CompletionResult]::new('outbox', 'outbox', [CompletionResultType]::ParameterValue, 'Mail waiting to be sent from this clone: list, inspect, send or drop it')
-            [CompletionResult]::new('remind', 'remind', [CompletionResultType]::ParameterValue, 'Mail each agent a digest of their open tickets that are overdue or due today')
+            [CompletionResult]::new('remind', 'remind', [CompletionResultType]::ParameterValue, 'Mail each agent a digest of their open tickets that are overdue or due today, by their due date or an SLA target')
+            [CompletionResult]::new('report', 'report', [CompletionResultType]::ParameterValue, 'Report on the helpdesk: what is open now, or what happened in a period')
             [CompletionResult]::new('log', 'log', [CompletionResultType]::ParameterValue, 'Show who changed a ticket, what and when, newest first')
             [CompletionResult]::new('edit', 'edit', [CompletionResultType]::ParameterValue, 'Edit a ticket''s file (front matter and description) in your editor')
             [CompletionResult]::new('config', 'config', [CompletionResultType]::ParameterValue, 'Read, change or validate tiketti.yaml')
@@ -118,6 +119,7 @@ Register-ArgumentCompleter -Native -CommandName 'tiketti' -ScriptBlock {
             [CompletionResult]::new('--created-since', '--created-since', [CompletionResultType]::ParameterName, 'Only tickets created at or after DATE (2026-11-01 or an RFC 3339 time)')
             [CompletionResult]::new('--parent', '--parent', [CompletionResultType]::ParameterName, 'Only the child tickets of ID')
             [CompletionResult]::new('--tracker', '--tracker', [CompletionResultType]::ParameterName, 'Only the tickets linked to tracker ID')
+            [CompletionResult]::new('--due-within', '--due-within', [CompletionResultType]::ParameterName, 'Only open tickets with a deadline (due date or SLA target) within DURATION, like 4h, 30m or 2d; those already past it included')
             [CompletionResult]::new('--sort', '--sort', [CompletionResultType]::ParameterName, 'created, due, priority (low to high), status, subject, assignee or id; prefix - to reverse (-priority: most urgent first)')
             [CompletionResult]::new('--limit', '--limit', [CompletionResultType]::ParameterName, 'At most N tickets')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'format')
@@ -125,6 +127,7 @@ Register-ArgumentCompleter -Native -CommandName 'tiketti' -ScriptBlock {
             [CompletionResult]::new('--open', '--open', [CompletionResultType]::ParameterName, 'Only open tickets: any status whose category is not solved or closed')
             [CompletionResult]::new('--overdue', '--overdue', [CompletionResultType]::ParameterName, 'Only open tickets past their due date')
             [CompletionResult]::new('--has-open-children', '--has-open-children', [CompletionResultType]::ParameterName, 'Only tickets that have a child ticket still open')
+            [CompletionResult]::new('--sla-breach', '--sla-breach', [CompletionResultType]::ParameterName, 'Only tickets that breached an SLA target (first response or resolution)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             break
@@ -366,6 +369,19 @@ Register-ArgumentCompleter -Native -CommandName 'tiketti' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             break
         }
+        'tiketti;report' {
+            [CompletionResult]::new('--since', '--since', [CompletionResultType]::ParameterName, 'First day of the period, like 2026-11-01 (default: 29 days before --until)')
+            [CompletionResult]::new('--until', '--until', [CompletionResultType]::ParameterName, 'Last day of the period, included (default: today)')
+            [CompletionResult]::new('--by', '--by', [CompletionResultType]::ParameterName, 'Figures of the period per agent, group, category, priority or channel')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'table, json, csv, or html (one page with charts; use -o FILE)')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Write the report to FILE instead of standard output')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Write the report to FILE instead of standard output')
+            [CompletionResult]::new('--oldest', '--oldest', [CompletionResultType]::ParameterName, 'How many of the oldest open tickets to list')
+            [CompletionResult]::new('--repo', '--repo', [CompletionResultType]::ParameterName, 'The helpdesk directory (default: the nearest directory at or above the current one that holds tiketti.yaml)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
         'tiketti;log' {
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'table (for people) or json')
             [CompletionResult]::new('--limit', '--limit', [CompletionResultType]::ParameterName, 'At most N entries')
@@ -527,7 +543,8 @@ Register-ArgumentCompleter -Native -CommandName 'tiketti' -ScriptBlock {
             [CompletionResult]::new('track', 'track', [CompletionResultType]::ParameterValue, 'Link tickets to a tracker: one ticket for one problem that many customers report')
             [CompletionResult]::new('template', 'template', [CompletionResultType]::ParameterValue, 'Canned replies: Markdown files in templates/ with {{placeholders}}')
             [CompletionResult]::new('outbox', 'outbox', [CompletionResultType]::ParameterValue, 'Mail waiting to be sent from this clone: list, inspect, send or drop it')
-            [CompletionResult]::new('remind', 'remind', [CompletionResultType]::ParameterValue, 'Mail each agent a digest of their open tickets that are overdue or due today')
+            [CompletionResult]::new('remind', 'remind', [CompletionResultType]::ParameterValue, 'Mail each agent a digest of their open tickets that are overdue or due today, by their due date or an SLA target')
+            [CompletionResult]::new('report', 'report', [CompletionResultType]::ParameterValue, 'Report on the helpdesk: what is open now, or what happened in a period')
             [CompletionResult]::new('log', 'log', [CompletionResultType]::ParameterValue, 'Show who changed a ticket, what and when, newest first')
             [CompletionResult]::new('edit', 'edit', [CompletionResultType]::ParameterValue, 'Edit a ticket''s file (front matter and description) in your editor')
             [CompletionResult]::new('config', 'config', [CompletionResultType]::ParameterValue, 'Read, change or validate tiketti.yaml')
@@ -621,6 +638,9 @@ Register-ArgumentCompleter -Native -CommandName 'tiketti' -ScriptBlock {
             break
         }
         'tiketti;help;remind' {
+            break
+        }
+        'tiketti;help;report' {
             break
         }
         'tiketti;help;log' {

@@ -76,6 +76,9 @@ _tiketti() {
             tiketti,reply)
                 cmd="tiketti__subcmd__reply"
                 ;;
+            tiketti,report)
+                cmd="tiketti__subcmd__report"
+                ;;
             tiketti,set)
                 cmd="tiketti__subcmd__set"
                 ;;
@@ -180,6 +183,9 @@ _tiketti() {
                 ;;
             tiketti__subcmd__help,reply)
                 cmd="tiketti__subcmd__help__subcmd__reply"
+                ;;
+            tiketti__subcmd__help,report)
+                cmd="tiketti__subcmd__help__subcmd__report"
                 ;;
             tiketti__subcmd__help,set)
                 cmd="tiketti__subcmd__help__subcmd__set"
@@ -335,7 +341,7 @@ _tiketti() {
 
     case "${cmd}" in
         tiketti)
-            opts="-h -V --repo --help --version init new ingest show list assign status solve close reopen set note reply link-child unlink track template outbox remind log edit config check quarantine customer completions help"
+            opts="-h -V --repo --help --version init new ingest show list assign status solve close reopen set note reply link-child unlink track template outbox remind report log edit config check quarantine customer completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -619,7 +625,7 @@ _tiketti() {
             return 0
             ;;
         tiketti__subcmd__help)
-            opts="init new ingest show list assign status solve close reopen set note reply link-child unlink track template outbox remind log edit config check quarantine customer completions help"
+            opts="init new ingest show list assign status solve close reopen set note reply link-child unlink track template outbox remind report log edit config check quarantine customer completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1066,6 +1072,20 @@ _tiketti() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        tiketti__subcmd__help__subcmd__report)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         tiketti__subcmd__help__subcmd__set)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -1333,7 +1353,7 @@ _tiketti() {
             return 0
             ;;
         tiketti__subcmd__list)
-            opts="-h --status --open --assignee --group --category --priority --tag --requester --channel --overdue --due-before --created-since --parent --has-open-children --tracker --sort --limit --format --repo --help"
+            opts="-h --status --open --assignee --group --category --priority --tag --requester --channel --overdue --due-before --created-since --parent --has-open-children --tracker --sla-breach --due-within --sort --limit --format --repo --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1384,6 +1404,10 @@ _tiketti() {
                     return 0
                     ;;
                 --tracker)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --due-within)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2008,6 +2032,52 @@ _tiketti() {
                     return 0
                     ;;
                 --cc)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --repo)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tiketti__subcmd__report)
+            opts="-o -h --since --until --by --format --output --oldest --repo --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --since)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --until)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --by)
+                    COMPREPLY=($(compgen -W "agent group category priority channel" -- "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "table json csv html" -- "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --oldest)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -40,7 +40,8 @@ set edit:completion:arg-completer[tiketti] = {|@words|
             cand track 'Link tickets to a tracker: one ticket for one problem that many customers report'
             cand template 'Canned replies: Markdown files in templates/ with {{placeholders}}'
             cand outbox 'Mail waiting to be sent from this clone: list, inspect, send or drop it'
-            cand remind 'Mail each agent a digest of their open tickets that are overdue or due today'
+            cand remind 'Mail each agent a digest of their open tickets that are overdue or due today, by their due date or an SLA target'
+            cand report 'Report on the helpdesk: what is open now, or what happened in a period'
             cand log 'Show who changed a ticket, what and when, newest first'
             cand edit 'Edit a ticket''s file (front matter and description) in your editor'
             cand config 'Read, change or validate tiketti.yaml'
@@ -110,6 +111,7 @@ set edit:completion:arg-completer[tiketti] = {|@words|
             cand --created-since 'Only tickets created at or after DATE (2026-11-01 or an RFC 3339 time)'
             cand --parent 'Only the child tickets of ID'
             cand --tracker 'Only the tickets linked to tracker ID'
+            cand --due-within 'Only open tickets with a deadline (due date or SLA target) within DURATION, like 4h, 30m or 2d; those already past it included'
             cand --sort 'created, due, priority (low to high), status, subject, assignee or id; prefix - to reverse (-priority: most urgent first)'
             cand --limit 'At most N tickets'
             cand --format 'format'
@@ -117,6 +119,7 @@ set edit:completion:arg-completer[tiketti] = {|@words|
             cand --open 'Only open tickets: any status whose category is not solved or closed'
             cand --overdue 'Only open tickets past their due date'
             cand --has-open-children 'Only tickets that have a child ticket still open'
+            cand --sla-breach 'Only tickets that breached an SLA target (first response or resolution)'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
         }
@@ -325,6 +328,18 @@ set edit:completion:arg-completer[tiketti] = {|@words|
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
         }
+        &'tiketti;report'= {
+            cand --since 'First day of the period, like 2026-11-01 (default: 29 days before --until)'
+            cand --until 'Last day of the period, included (default: today)'
+            cand --by 'Figures of the period per agent, group, category, priority or channel'
+            cand --format 'table, json, csv, or html (one page with charts; use -o FILE)'
+            cand -o 'Write the report to FILE instead of standard output'
+            cand --output 'Write the report to FILE instead of standard output'
+            cand --oldest 'How many of the oldest open tickets to list'
+            cand --repo 'The helpdesk directory (default: the nearest directory at or above the current one that holds tiketti.yaml)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
         &'tiketti;log'= {
             cand --format 'table (for people) or json'
             cand --limit 'At most N entries'
@@ -461,7 +476,8 @@ set edit:completion:arg-completer[tiketti] = {|@words|
             cand track 'Link tickets to a tracker: one ticket for one problem that many customers report'
             cand template 'Canned replies: Markdown files in templates/ with {{placeholders}}'
             cand outbox 'Mail waiting to be sent from this clone: list, inspect, send or drop it'
-            cand remind 'Mail each agent a digest of their open tickets that are overdue or due today'
+            cand remind 'Mail each agent a digest of their open tickets that are overdue or due today, by their due date or an SLA target'
+            cand report 'Report on the helpdesk: what is open now, or what happened in a period'
             cand log 'Show who changed a ticket, what and when, newest first'
             cand edit 'Edit a ticket''s file (front matter and description) in your editor'
             cand config 'Read, change or validate tiketti.yaml'
@@ -529,6 +545,8 @@ set edit:completion:arg-completer[tiketti] = {|@words|
         &'tiketti;help;outbox;drop'= {
         }
         &'tiketti;help;remind'= {
+        }
+        &'tiketti;help;report'= {
         }
         &'tiketti;help;log'= {
         }

@@ -50,6 +50,7 @@ pub enum Command {
     #[command(subcommand)]
     Outbox(outbox::OutboxCommand),
     Remind(remind::RemindArgs),
+    Report(report::ReportArgs),
     Log(log::LogArgs),
     Edit(edit::EditArgs),
     #[command(subcommand)]

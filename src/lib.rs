@@ -4,6 +4,7 @@
 //! - [`cli`]: the clap definitions; [`commands`]: one recipe per subcommand.
 //! - [`ctx`]: time, actor, randomness and terminal facts, pinned by env vars in tests.
 //! - [`render`]: tables, JSON, CSV: the only place output is formatted.
+//! - [`report`]: metrics and SLA maths over tickets' histories; pure.
 //! - [`store`]: files and git: discovery, lock, atomic writes, one commit per change.
 //! - [`config`]: tiketti.yaml, its defaults and validation.
 //! - [`mail`]: RFC 5322 in (parsing, dedupe keys, threading, routing, mbox and Maildir)
@@ -18,6 +19,7 @@ pub mod ctx;
 pub mod error;
 pub mod mail;
 pub mod render;
+pub mod report;
 pub mod store;
 pub mod template;
 pub mod text;
@@ -58,6 +60,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Template(c) => template_cmd::run(&ctx, c),
         Command::Outbox(c) => outbox::run(&ctx, c),
         Command::Remind(a) => remind::run(&ctx, a),
+        Command::Report(a) => commands::report::run(&ctx, a),
         Command::Customer(a) => customer::run(&ctx, a),
         Command::Completions(_) => unreachable!("handled above"),
     }

@@ -66,6 +66,13 @@ pub struct ListArgs {
     /// Only the tickets linked to tracker ID
     #[arg(long, value_name = "ID")]
     pub tracker: Option<String>,
+    /// Only tickets that breached an SLA target (first response or resolution)
+    #[arg(long)]
+    pub sla_breach: bool,
+    /// Only open tickets with a deadline (due date or SLA target) within DURATION, like 4h,
+    /// 30m or 2d; those already past it included
+    #[arg(long, value_name = "DURATION")]
+    pub due_within: Option<String>,
     /// created, due, priority (low to high), status, subject, assignee or id; prefix - to
     /// reverse (-priority: most urgent first)
     #[arg(long, default_value = "created", allow_hyphen_values = true)]
@@ -356,7 +363,14 @@ pub fn run(ctx: &Ctx, args: ListArgs) -> anyhow::Result<()> {
         .into_iter()
         .filter(|t| filter.matches(t, &config, ctx.now))
         .collect();
-    let mut tickets = tickets;
+    let mut tickets = crate::commands::report::sla_filter(
+        ctx,
+        &repo,
+        &config,
+        tickets,
+        args.sla_breach,
+        args.due_within.as_deref(),
+    )?;
     // A status not in tiketti.yaml is a typo unless some ticket really has it (a status
     // written by hand or removed from the config must stay findable).
     for s in &filter.statuses {

@@ -21,6 +21,7 @@ pub mod outbox;
 pub mod quarantine;
 pub mod remind;
 pub mod reply;
+pub mod report;
 pub mod set;
 pub mod show;
 pub mod status;

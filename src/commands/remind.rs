@@ -18,7 +18,8 @@ use crate::store::fsutil::write_atomic;
 use crate::store::outbox::Entry;
 use crate::ticket::{Contact, Ticket, format_time};
 
-/// Mail each agent a digest of their open tickets that are overdue or due today.
+/// Mail each agent a digest of their open tickets that are overdue or due today, by their
+/// due date or an SLA target.
 ///
 /// Meant for cron (`0 7 * * 1-5 tiketti remind`): each agent gets at most one digest a
 /// day (--force sends again); agents with nothing late get none.
@@ -45,6 +46,8 @@ struct Item {
     priority: Option<String>,
     due: String,
     why: &'static str,
+    /// For an SLA item, the clock: `first response` or `resolution`.
+    sla: Option<&'static str>,
 }
 
 #[derive(Debug, Serialize)]
@@ -91,6 +94,7 @@ fn late_tickets(
                 priority: t.priority.clone(),
                 due: due.to_text(),
                 why,
+                sla: None,
             },
         ));
     }
@@ -103,6 +107,64 @@ fn late_tickets(
         .collect()
 }
 
+/// Add the agents' open tickets whose SLA clock is breached or due before the end of
+/// today (UTC, as due dates), unless the ticket is already listed.
+fn sla_late(
+    ctx: &Ctx,
+    repo: &Repo,
+    config: &Config,
+    tickets: &[Ticket],
+    late: &mut BTreeMap<String, Vec<Item>>,
+) -> anyhow::Result<()> {
+    if config.sla_policy().is_empty() {
+        return Ok(());
+    }
+    let sla = crate::commands::report::SlaContext::load(ctx, repo, config, tickets)?;
+    let today_end = (ctx.now.date_naive() + chrono::Days::new(1))
+        .and_hms_opt(0, 0, 0)
+        .expect("midnight exists")
+        .and_utc()
+        .timestamp();
+    for t in tickets {
+        let Some(agent) = &t.assignee else { continue };
+        if !config.is_open(&t.status) {
+            continue;
+        }
+        let items = late.entry(agent.clone()).or_default();
+        if items.iter().any(|i| i.id == t.id.as_str()) {
+            continue;
+        }
+        let clocks = sla.clocks(t, config);
+        let pick = clocks
+            .iter()
+            .filter(|c| c.stopped.is_none())
+            .filter_map(|c| {
+                let due = c.due?;
+                let why = match c.outcome {
+                    crate::report::sla::Outcome::Breached => "SLA breached",
+                    _ if due <= today_end => "SLA due today",
+                    _ => return None,
+                };
+                Some((due, why, c.metric.label()))
+            })
+            .min();
+        if let Some((due, why, metric)) = pick {
+            items.push(Item {
+                id: t.id.to_string(),
+                subject: t.subject.clone(),
+                status: t.status.clone(),
+                priority: t.priority.clone(),
+                due: DateTime::<Utc>::from_timestamp(due, 0)
+                    .map(format_time)
+                    .unwrap_or_default(),
+                why,
+                sla: Some(metric),
+            });
+        }
+    }
+    Ok(())
+}
+
 fn body(config: &Config, agent: &Agent, items: &[Item], today: NaiveDate) -> String {
     let name = agent.name.clone().unwrap_or_else(|| agent.id.clone());
     let mut s = format!(
@@ -110,7 +172,7 @@ fn body(config: &Config, agent: &Agent, items: &[Item], today: NaiveDate) -> Str
         items.len(),
         if items.len() == 1 { "is" } else { "are" }
     );
-    for why in ["overdue", "due today"] {
+    for why in ["overdue", "due today", "SLA breached", "SLA due today"] {
         let group: Vec<&Item> = items.iter().filter(|i| i.why == why).collect();
         if group.is_empty() {
             continue;
@@ -118,9 +180,10 @@ fn body(config: &Config, agent: &Agent, items: &[Item], today: NaiveDate) -> Str
         s.push_str(&format!("\n{}\n", capitalise(why)));
         for i in group {
             s.push_str(&format!(
-                "  {}  {}  (due {}, {}{})\n",
+                "  {}  {}  ({}due {}, {}{})\n",
                 i.id,
                 truncate(&i.subject, 60),
+                i.sla.map(|m| format!("{m} ")).unwrap_or_default(),
                 i.due,
                 i.status,
                 i.priority
@@ -171,7 +234,8 @@ pub fn run(ctx: &Ctx, args: RemindArgs) -> anyhow::Result<()> {
         wanted.push(agent.id.clone());
     }
     let tickets: Vec<Ticket> = repo.read_all()?.into_iter().flatten().collect();
-    let late = late_tickets(&config, &tickets, ctx.now);
+    let mut late = late_tickets(&config, &tickets, ctx.now);
+    sla_late(ctx, &repo, &config, &tickets, &mut late)?;
     let today = ctx.now.date_naive();
     let address = if args.dry_run {
         config.mail.address.clone().unwrap_or_default()
@@ -198,6 +262,7 @@ pub fn run(ctx: &Ctx, args: RemindArgs) -> anyhow::Result<()> {
                 priority: i.priority.clone(),
                 due: i.due.clone(),
                 why: i.why,
+                sla: i.sla,
             })
             .collect();
         let mut digest = Digest {

@@ -8,6 +8,7 @@ use serde::Serialize;
 use crate::commands::links::Links;
 use crate::commands::list::TicketView;
 use crate::commands::open;
+use crate::commands::report::{ClockView, SlaContext};
 use crate::config::Config;
 use crate::ctx::Ctx;
 use crate::render::{self, ViewFormat};
@@ -74,6 +75,8 @@ pub struct ShowView {
     pub children: Vec<LinkView>,
     pub tracked: Vec<LinkView>,
     pub history: Vec<HistoryView>,
+    /// The ticket's SLA clocks (docs/reports.md); empty without SLA targets.
+    pub sla: Vec<ClockView>,
 }
 
 fn link_view(t: &Ticket, depth: usize) -> LinkView {
@@ -148,7 +151,17 @@ pub fn run(ctx: &Ctx, args: ShowArgs) -> anyhow::Result<()> {
             summary: r.summary,
         })
         .collect();
+    let sla = if config.sla_policy().is_empty() {
+        Vec::new()
+    } else {
+        SlaContext::load(ctx, &repo, &config, std::slice::from_ref(&ticket))?
+            .clocks(&ticket, &config)
+            .iter()
+            .map(ClockView::new)
+            .collect()
+    };
     let view = ShowView {
+        sla,
         ticket: TicketView::new(&ticket, &config, ctx.now),
         description: ticket.doc.body.clone(),
         events,
@@ -240,6 +253,12 @@ fn print_text(
     }
     for (k, val) in rows {
         writeln!(out, "  {k:<10} {val}")?;
+    }
+    if !v.sla.is_empty() {
+        writeln!(out, "\nSLA")?;
+        for c in &v.sla {
+            writeln!(out, "  {}", c.line())?;
+        }
     }
     if !v.description.trim().is_empty() {
         writeln!(out, "\n{}", v.description.trim_end())?;

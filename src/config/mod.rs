@@ -5,6 +5,7 @@
 //! anything. Lookups (statuses, transitions, agents, fields) live here; the rules about
 //! tickets that use them live in the commands.
 
+pub mod sla;
 pub mod yamledit;
 
 use std::collections::BTreeSet;
@@ -44,6 +45,9 @@ pub struct Config {
     pub mail: MailConfig,
     #[serde(default)]
     pub routing: Vec<RoutingRule>,
+    /// SLA targets, business hours and holidays (config/sla.rs).
+    #[serde(default)]
+    pub sla: Option<sla::SlaConfig>,
 }
 
 /// Mail settings (DESIGN.md §5, §6).
@@ -758,6 +762,7 @@ impl Config {
                 );
             }
         }
+        sla::check(self, &mut problems);
         problems.out
     }
 

@@ -11,6 +11,7 @@ pub mod fsutil;
 pub mod lock;
 pub mod outbox;
 pub mod spool;
+pub mod timeline;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;

@@ -22,6 +22,7 @@ mod outbox;
 mod quarantine;
 mod remind;
 mod reply;
+mod report;
 mod set;
 mod show;
 mod status;
