@@ -9,6 +9,7 @@
 
 pub mod fsutil;
 pub mod lock;
+pub mod merge;
 pub mod spool;
 
 use std::path::{Path, PathBuf};

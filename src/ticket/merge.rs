@@ -24,7 +24,7 @@ pub const DESCRIPTION: &str = "description";
 pub const TICKET: &str = "ticket";
 /// The values of a [`TICKET`] collision.
 pub const DELETED: &str = "deleted";
-pub const CHANGED: &str = "changed";
+pub const KEPT: &str = "kept";
 
 /// Keys that are sets even when a side holds a single value.
 const SET_KEYS: &[&str] = &["tags", "cc", FLAG_KEY];
