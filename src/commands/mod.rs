@@ -4,6 +4,7 @@
 
 pub mod assign;
 pub mod check;
+pub mod clone;
 pub mod completions;
 pub mod config_cmd;
 pub mod customer;
@@ -12,12 +13,15 @@ pub mod ingest;
 pub mod init;
 pub mod list;
 pub mod log;
+pub mod merge_file;
 pub mod new;
 pub mod note;
 pub mod quarantine;
+pub mod resolve;
 pub mod set;
 pub mod show;
 pub mod status;
+pub mod sync;
 
 use std::io::Write;
 
@@ -101,6 +105,11 @@ impl Session {
             },
             |r, c| ctx.actor(r, c),
         )
+    }
+
+    /// The lock this session holds, for store calls that require it.
+    pub fn lock(&self) -> &Lock {
+        &self.lock
     }
 
     pub fn resolve(&self, input: &str) -> anyhow::Result<TicketId> {

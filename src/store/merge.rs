@@ -366,7 +366,7 @@ fn remint_clashes(input: &mut BTreeMap<String, Three>, env: &mut dyn Env) -> Vec
     reminted
 }
 
-fn side<'a>(three: &'a Three, ours: bool) -> &'a Option<Vec<u8>> {
+fn side(three: &Three, ours: bool) -> &Option<Vec<u8>> {
     if ours { &three.ours } else { &three.theirs }
 }
 
@@ -851,7 +851,7 @@ mod tests {
     #[test]
     fn merge_one_message_taken_in_on_two_clones_is_one_ticket_and_one_event() {
         let mut input = BTreeMap::new();
-        let ours_t = ticket("new", "").iter().copied().collect::<Vec<u8>>();
+        let ours_t = ticket("new", "");
         let theirs_t = String::from_utf8(ticket("new", ""))
             .unwrap()
             .replace("2026-11-22T10:00:00Z", "2026-11-22T10:05:00Z")

@@ -216,7 +216,7 @@ fn merge_set(key: &str, base: &[String], ours: &[String], theirs: &[String]) -> 
     let has = |list: &[String], x: &str| list.iter().any(|y| same(x, y));
     let mut out: Vec<String> = theirs
         .iter()
-        .filter(|x| !(has(base, x) && !has(ours, x)))
+        .filter(|x| !has(base, x) || has(ours, x))
         .cloned()
         .collect();
     for x in ours {
@@ -534,6 +534,34 @@ pub fn resolution_event(
     }
     e.set_list("resolves", resolves);
     e
+}
+
+/// A collision event that no resolution event settles.
+#[derive(Debug, Clone)]
+pub struct Unsettled {
+    /// The event file, as given.
+    pub file: String,
+    pub event: String,
+    pub record: FieldCollision,
+}
+
+/// The unsettled collisions among a ticket's events (given oldest first), oldest first.
+pub fn unsettled<'a>(events: impl IntoIterator<Item = (&'a str, &'a Event)>) -> Vec<Unsettled> {
+    let mut settled = std::collections::HashSet::new();
+    let mut found = Vec::new();
+    for (file, e) in events {
+        if e.kind == kind::RESOLUTION {
+            settled.extend(e.doc.get_list("resolves").unwrap_or_default());
+        } else if let Some(record) = FieldCollision::from_event(e) {
+            found.push(Unsettled {
+                file: file.to_string(),
+                event: e.id.clone(),
+                record,
+            });
+        }
+    }
+    found.retain(|u| !settled.contains(&u.event));
+    found
 }
 
 #[cfg(test)]
