@@ -53,6 +53,9 @@ pub fn run(ctx: &Ctx, args: CloneArgs) -> anyhow::Result<()> {
     }
     let transport = Transport::detect(ctx.git_program.as_deref());
     let root = Repo::clone_from(&args.url, &dir, &transport)?;
+    if let Ok(repo) = Repo::open(&root) {
+        repo.adopt_remote_branch("origin")?;
+    }
     let undo = || {
         // Leave the directory as it was: gone, or empty.
         if existed {

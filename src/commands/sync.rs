@@ -99,8 +99,9 @@ pub struct SyncView {
 }
 
 impl SyncView {
+    /// Places where two clones disagreed (DESIGN.md §7 counts an ID clash among them).
     fn collision_count(&self) -> usize {
-        self.collisions.len() + self.file_collisions.len()
+        self.collisions.len() + self.file_collisions.len() + self.reminted.len()
     }
 }
 
@@ -427,7 +428,7 @@ fn print(view: &SyncView, format: ViewFormat) -> anyhow::Result<()> {
     for w in &view.warnings {
         line(format!("warning: {w}"))?;
     }
-    let n = view.collision_count();
+    let n = view.collisions.len() + view.file_collisions.len();
     if n > 0 {
         line(format!(
             "{} recorded: `tiketti list --collisions` lists the tickets, `tiketti resolve ID FIELD --ours|--theirs|--set FIELD=VALUE` settles one",

@@ -700,7 +700,7 @@ impl Repo {
                 let out = run_git(
                     program,
                     Some(&self.root),
-                    &["push", "--porcelain", "--quiet", &up.remote, &spec],
+                    &["push", "--porcelain", &up.remote, &spec],
                 )?;
                 // `<flag>\t<from>:<to>\t<summary>`; ' ' fast-forward, '*' new, '=' up to
                 // date, '!' rejected.
@@ -830,9 +830,51 @@ impl Repo {
         Ok(true)
     }
 
-    /// Whether the branch is unborn or has commits.
-    pub fn is_empty_repo(&self) -> bool {
-        self.git.is_empty().unwrap_or(false)
+    /// After a clone whose remote HEAD names no branch it has (a bare repository made by
+    /// `git init --bare` names master; tiketti's branch is main), check out the remote's
+    /// `main`, else `master`, else its only branch. Returns the branch checked out.
+    pub fn adopt_remote_branch(&self, remote: &str) -> Result<Option<String>, StoreError> {
+        if self.head_commit()?.is_some() {
+            return Ok(None);
+        }
+        let prefix = format!("refs/remotes/{remote}/");
+        let mut branches: Vec<(String, Oid)> = Vec::new();
+        for r in self.git.references_glob(&format!("{prefix}*"))? {
+            let r = r?;
+            if let (Some(name), Some(oid)) = (r.name(), r.target())
+                && let Some(b) = name.strip_prefix(&prefix)
+                && b != "HEAD"
+            {
+                branches.push((b.to_string(), oid));
+            }
+        }
+        let pick = ["main", "master"]
+            .iter()
+            .find_map(|want| branches.iter().find(|(b, _)| b == want))
+            .or(if branches.len() == 1 {
+                branches.first()
+            } else {
+                None
+            });
+        let Some((branch, oid)) = pick.cloned() else {
+            return Ok(None);
+        };
+        let local = format!("refs/heads/{branch}");
+        self.git.reference(&local, oid, false, "tiketti: clone")?;
+        self.git.set_head(&local)?;
+        let up = Upstream {
+            remote: remote.to_string(),
+            url: String::new(),
+            branch: branch.clone(),
+            local,
+            tracking: format!("{prefix}{branch}"),
+            configured: false,
+        };
+        self.set_upstream(&up)?;
+        let mut co = git2::build::CheckoutBuilder::new();
+        co.force();
+        self.git.checkout_head(Some(&mut co))?;
+        Ok(Some(branch))
     }
 }
 

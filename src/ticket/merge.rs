@@ -481,7 +481,7 @@ impl FieldCollision {
             ),
         };
         format!(
-            "{what}\nNow:          {}\nNot kept:     {}\nAlready pushed: {}\nBefore both:  {}\n\n\
+            "{what}\nNow:            {}\nNot kept:       {}\nAlready pushed: {}\nBefore both:    {}\n\n\
              Settle it with `tiketti resolve {ticket} {f} --ours` (the value not kept), \
              `--theirs` (the value already pushed) or `--set {f}=VALUE`.\n",
             shown(&self.kept),

@@ -21,3 +21,4 @@ mod quarantine;
 mod set;
 mod show;
 mod status;
+mod sync;
