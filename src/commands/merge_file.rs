@@ -78,7 +78,10 @@ pub fn run(ctx: &Ctx, args: MergeFileArgs) -> anyhow::Result<()> {
         return Ok(());
     }
     let base = (!base.is_empty()).then_some(base);
-    let merged = merge::merge_ticket(base.as_deref(), &ours, &theirs).map_err(|e| {
+    // git hands over three files, not the history: a value one branch changed and
+    // changed back looks untouched here (docs/sync.md).
+    let merged = merge::merge_ticket(base.as_deref(), &ours, &theirs, &merge::Touched::default())
+        .map_err(|e| {
         conflict(format!(
             "a version does not parse (line {}: {})",
             e.line, e.message

@@ -29,7 +29,7 @@ use chrono::{DateTime, Utc};
 use crate::config::Config;
 use crate::ticket::codec::{Document, FmValue};
 use crate::ticket::id::{event_id, is_canonical_ticket_id};
-use crate::ticket::merge::{self as tmerge, FieldCollision};
+use crate::ticket::merge::{self as tmerge, FieldCollision, Touched};
 use crate::ticket::{Event, StatusCategory, TICKET_KEYS, Ticket, TicketId, attachment, kind};
 
 /// One path in the base, ours and theirs trees (`None`: absent).
@@ -38,6 +38,8 @@ pub struct Three {
     pub base: Option<Vec<u8>>,
     pub ours: Option<Vec<u8>>,
     pub theirs: Option<Vec<u8>>,
+    /// For a ticket.md: the keys each side's commits changed since the base.
+    pub touched: Touched,
 }
 
 /// What the merge asks of the world: does a path exist in any of the three trees, and
@@ -45,6 +47,8 @@ pub struct Three {
 pub trait Env {
     /// A file or folder at `path` in the base, ours or theirs tree.
     fn exists(&self, path: &str) -> bool;
+    /// The files directly in folder `dir` of the theirs tree: (path, content).
+    fn theirs_files(&self, dir: &str) -> Vec<(String, Vec<u8>)>;
     fn random(&mut self) -> u64;
 }
 
@@ -196,7 +200,9 @@ pub fn merge(mut input: BTreeMap<String, Three>, rules: &Rules, env: &mut dyn En
 
 /// Any file outside a ticket folder, and the fallback for files inside one.
 pub fn merge_plain(path: &str, three: &Three) -> (Option<Vec<u8>>, Option<PathCollision>) {
-    let Three { base, ours, theirs } = three;
+    let Three {
+        base, ours, theirs, ..
+    } = three;
     if ours == base || ours == theirs {
         return (theirs.clone(), None);
     }
@@ -317,9 +323,8 @@ fn remint_clashes(input: &mut BTreeMap<String, Three>, env: &mut dyn Env) -> Vec
             input.insert(
                 format!("{new_dir}/{rest}"),
                 Three {
-                    base: None,
                     ours: Some(bytes),
-                    theirs: None,
+                    ..Three::default()
                 },
             );
         }
@@ -462,6 +467,7 @@ fn merge_ticket_dir(
         &mut collisions,
         out,
     );
+    reflag(dir, paths, input, env, &mut files);
 
     if !collisions.is_empty() {
         let current = files
@@ -559,15 +565,18 @@ fn merge_files(
         let th = &input[p];
         let rest = &p[dir.len() + 1..];
         if rest == "ticket.md" {
+            // A side whose file is back at the base may still have changed a field and
+            // changed it back; then the field merge decides.
             let result = match (&th.base, &th.ours, &th.theirs) {
-                (b, o, t) if o == b || o == t => t.clone(),
-                (b, o, t) if t == b => o.clone(),
+                (_, o, t) if o == t => t.clone(),
+                (b, o, t) if o == b && th.touched.ours.is_empty() => t.clone(),
+                (b, o, t) if t == b && th.touched.theirs.is_empty() => o.clone(),
                 (b, Some(o), Some(t)) => {
                     let as_text = |x: &[u8]| std::str::from_utf8(x).ok().map(str::to_string);
                     let merged = match (b.as_deref().map(as_text), as_text(o), as_text(t)) {
                         (Some(None), _, _) | (_, None, _) | (_, _, None) => None,
                         (b, Some(o), Some(t)) => {
-                            tmerge::merge_ticket(b.flatten().as_deref(), &o, &t).ok()
+                            tmerge::merge_ticket(b.flatten().as_deref(), &o, &t, &th.touched).ok()
                         }
                     };
                     match merged {
@@ -649,6 +658,7 @@ fn merge_files(
             base: th.base.clone(),
             ours,
             theirs: th.theirs.clone(),
+            touched: Touched::default(),
         };
         let result = match (&th.base, &th.ours, &th.theirs) {
             (b, o, t) if o == b || o == t => t.clone(),
@@ -662,6 +672,77 @@ fn merge_files(
             }
         };
         files.insert(p.clone(), result);
+    }
+}
+
+/// When either side added a collision or resolution event, the `collisions:` flag is
+/// made to agree with the merged events: a field one clone settled while another
+/// recorded a new collision on it stays flagged, and a field whose every record is settled
+/// is not.
+fn reflag(
+    dir: &str,
+    paths: &[String],
+    input: &BTreeMap<String, Three>,
+    env: &dyn Env,
+    files: &mut BTreeMap<String, Option<Vec<u8>>>,
+) {
+    let records_added = paths.iter().any(|p| {
+        let th = &input[p];
+        th.base.is_none()
+            && event_name(&p[dir.len() + 1..]).is_some()
+            && [&th.ours, &th.theirs].into_iter().flatten().any(|b| {
+                parse_event(b)
+                    .is_some_and(|e| e.kind == kind::COLLISION || e.kind == kind::RESOLUTION)
+            })
+    });
+    let ticket_path = format!("{dir}/ticket.md");
+    if !records_added {
+        return;
+    }
+    let mut events: BTreeMap<String, Vec<u8>> = env
+        .theirs_files(&format!("{dir}/events"))
+        .into_iter()
+        .collect();
+    for (p, content) in files.iter() {
+        if event_name(&p[dir.len() + 1..]).is_none() {
+            continue;
+        }
+        match content {
+            Some(b) => events.insert(p.clone(), b.clone()),
+            None => events.remove(p),
+        };
+    }
+    let parsed: Vec<(String, Event)> = events
+        .iter()
+        .filter_map(|(p, b)| Some((p.clone(), parse_event(b)?)))
+        .collect();
+    let open = tmerge::unsettled(parsed.iter().map(|(p, e)| (p.as_str(), e)));
+    let recorded: HashSet<String> = parsed
+        .iter()
+        .filter_map(|(_, e)| FieldCollision::from_event(e).map(|c| c.field))
+        .collect();
+    let current = match files.get(&ticket_path) {
+        Some(c) => c.clone(),
+        None => input.get(&ticket_path).and_then(|t| t.theirs.clone()),
+    };
+    let Some(mut doc) = current
+        .as_deref()
+        .and_then(|b| std::str::from_utf8(b).ok())
+        .and_then(|s| Document::parse(s).ok())
+    else {
+        return;
+    };
+    let before = doc.render();
+    let flagged = doc.get_list(tmerge::FLAG_KEY).unwrap_or_default();
+    for f in &flagged {
+        if recorded.contains(f) && !open.iter().any(|u| &u.record.field == f) {
+            tmerge::unflag(&mut doc, f);
+        }
+    }
+    tmerge::flag(&mut doc, open.iter().map(|u| u.record.field.as_str()));
+    let after = doc.render();
+    if after != before {
+        files.insert(ticket_path, Some(after.into_bytes()));
     }
 }
 
@@ -756,10 +837,18 @@ mod tests {
 
     struct TestEnv {
         taken: Vec<String>,
+        theirs: Vec<(String, Vec<u8>)>,
         n: u64,
     }
 
     impl Env for TestEnv {
+        fn theirs_files(&self, dir: &str) -> Vec<(String, Vec<u8>)> {
+            self.theirs
+                .iter()
+                .filter(|(p, _)| p.rsplit_once('/').is_some_and(|(d, _)| d == dir))
+                .cloned()
+                .collect()
+        }
         fn exists(&self, path: &str) -> bool {
             self.taken
                 .iter()
@@ -774,6 +863,7 @@ mod tests {
     fn env() -> TestEnv {
         TestEnv {
             taken: Vec::new(),
+            theirs: Vec::new(),
             n: 0,
         }
     }
@@ -815,6 +905,7 @@ mod tests {
             base: b,
             ours: o,
             theirs: t,
+            touched: Touched::default(),
         }
     }
 
@@ -1071,6 +1162,76 @@ mod tests {
         let out = case(true, true);
         assert!(get(&out, &tp).contains("status: solved\n"));
         assert!(out.collisions.is_empty());
+    }
+
+    #[test]
+    fn merge_a_settled_field_with_a_new_collision_stays_flagged() {
+        let tp = format!("{DIR}/ticket.md");
+        let old = format!("{DIR}/events/20261122T110000Z-CCCCCCCCCC.md");
+        let collision = |eid: &str, ours: &str| {
+            FieldCollision {
+                field: "priority".into(),
+                base: None,
+                ours: Some(ours.into()),
+                theirs: Some("high".into()),
+                kept: Some("high".into()),
+                reason: None,
+            }
+            .to_event(&TicketId::parse(ID).unwrap(), eid.into(), "bo", rules().now)
+            .render()
+            .into_bytes()
+        };
+        let flagged = ticket("open", "priority: high\ncollisions: [priority]\n");
+        let settled = ticket("open", "priority: low\n");
+        // Theirs settled the old collision; ours recorded a new one on the same field.
+        let mut input = BTreeMap::new();
+        input.insert(
+            tp.clone(),
+            three(
+                Some(flagged.clone()),
+                Some(flagged.clone()),
+                Some(settled.clone()),
+            ),
+        );
+        let resolution = tmerge::resolution_event(
+            "priority",
+            tmerge::Choice::Ours,
+            Some("low"),
+            vec!["CCCCCCCCCC".into()],
+            "RRRRRRRRRR".into(),
+            "anna",
+            rules().now,
+        );
+        let rp = format!("{DIR}/events/20261123T080000Z-RRRRRRRRRR.md");
+        input.insert(
+            rp.clone(),
+            added(None, Some(resolution.render().into_bytes())),
+        );
+        let np = format!("{DIR}/events/20261123T070000Z-NNNNNNNNNN.md");
+        input.insert(
+            np.clone(),
+            added(Some(collision("NNNNNNNNNN", "urgent")), None),
+        );
+        let mut e = env();
+        e.theirs = vec![
+            (old.clone(), collision("CCCCCCCCCC", "low")),
+            (rp.clone(), resolution.render().into_bytes()),
+        ];
+        let out = merge(input, &rules(), &mut e);
+        let t = get(&out, &tp);
+        assert!(
+            t.contains("collisions: [priority]"),
+            "the new record keeps the flag: {t}"
+        );
+        // Without the new record the settled field is not flagged.
+        let mut input = BTreeMap::new();
+        input.insert(
+            tp.clone(),
+            three(Some(flagged.clone()), Some(flagged), Some(settled)),
+        );
+        input.insert(rp, added(None, Some(resolution.render().into_bytes())));
+        let out = merge(input, &rules(), &mut e);
+        assert!(!get(&out, &tp).contains("collisions"));
     }
 
     #[test]

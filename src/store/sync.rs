@@ -10,7 +10,7 @@
 //! `GIT_TERMINAL_PROMPT=0` and no standard input, and git2 offers each kind of credential
 //! once.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
@@ -21,6 +21,8 @@ use super::merge::{self, Collision, PathCollision, Remint, Rules, Three};
 use super::{Identity, Lock, Repo, StoreError, fsutil, io_err};
 use crate::config::{self, Config};
 use crate::ticket::TicketId;
+use crate::ticket::codec::Document;
+use crate::ticket::merge::Touched;
 
 /// How to reach a remote.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -187,6 +189,8 @@ type Change = (String, Option<Vec<u8>>, Option<(Vec<u8>, i32)>);
 
 /// A merge's view of the three trees.
 struct TreesEnv<'r, 'f> {
+    repo: &'r git2::Repository,
+    /// Base, ours, theirs.
     trees: Vec<git2::Tree<'r>>,
     random: &'f mut dyn FnMut() -> u64,
 }
@@ -196,6 +200,25 @@ impl merge::Env for TreesEnv<'_, '_> {
         self.trees
             .iter()
             .any(|t| t.get_path(Path::new(path)).is_ok())
+    }
+
+    fn theirs_files(&self, dir: &str) -> Vec<(String, Vec<u8>)> {
+        let Some(theirs) = self.trees.get(2) else {
+            return Vec::new();
+        };
+        let Ok(entry) = theirs.get_path(Path::new(dir)) else {
+            return Vec::new();
+        };
+        let Ok(tree) = self.repo.find_tree(entry.id()) else {
+            return Vec::new();
+        };
+        tree.iter()
+            .filter(|e| is_file_mode(e.filemode()))
+            .filter_map(|e| {
+                let blob = self.repo.find_blob(e.id()).ok()?;
+                Some((format!("{dir}/{}", e.name()?), blob.content().to_vec()))
+            })
+            .collect()
     }
 
     fn random(&mut self) -> u64 {
@@ -384,6 +407,69 @@ impl Repo {
         Ok(out)
     }
 
+    /// For each ticket file in `paths`, the front-matter keys that commits between `base`
+    /// and `tip` changed (a merge commit counts for what it changed against every parent).
+    fn touched_keys(
+        &self,
+        tip: Oid,
+        base: Oid,
+        paths: &[&str],
+    ) -> Result<HashMap<String, BTreeSet<String>>, StoreError> {
+        let mut out: HashMap<String, BTreeSet<String>> = HashMap::new();
+        if paths.is_empty() {
+            return Ok(out);
+        }
+        let doc = |b: &Option<(Vec<u8>, i32)>| {
+            b.as_ref()
+                .and_then(|(b, _)| std::str::from_utf8(b).ok())
+                .and_then(|s| Document::parse(s).ok())
+        };
+        let mut walk = self.git.revwalk()?;
+        walk.push(tip)?;
+        walk.hide(base)?;
+        for oid in walk {
+            let commit = self.git.find_commit(oid?)?;
+            let tree = commit.tree()?;
+            let parents = commit
+                .parents()
+                .map(|p| p.tree())
+                .collect::<Result<Vec<_>, _>>()?;
+            for path in paths {
+                let new = self.blob(&tree, path)?;
+                let mut olds = Vec::new();
+                for p in &parents {
+                    olds.push(self.blob(p, path)?);
+                }
+                let same = |o: &Option<(Vec<u8>, i32)>| {
+                    o.as_ref().map(|x| &x.0) == new.as_ref().map(|x| &x.0)
+                };
+                if olds.iter().any(same) {
+                    continue;
+                }
+                let Some(new_doc) = doc(&new) else { continue };
+                let mut keys: Option<BTreeSet<String>> = None;
+                for old in &olds {
+                    let changed: BTreeSet<String> = match doc(old) {
+                        Some(old_doc) => old_doc
+                            .diff(&new_doc)
+                            .into_iter()
+                            .map(|(k, _, _)| k)
+                            .collect(),
+                        None => new_doc.keys().map(str::to_string).collect(),
+                    };
+                    keys = Some(match keys {
+                        None => changed,
+                        Some(k) => k.intersection(&changed).cloned().collect(),
+                    });
+                }
+                out.entry(path.to_string())
+                    .or_default()
+                    .extend(keys.unwrap_or_default());
+            }
+        }
+        Ok(out)
+    }
+
     /// Work out how HEAD's branch comes to include `theirs`, building the merge commit
     /// (not yet on any branch) when both sides have new commits.
     #[allow(clippy::too_many_arguments)]
@@ -433,6 +519,13 @@ impl Repo {
         paths.extend(self.changed_paths(Some(&bt), Some(&tt))?);
         paths.sort();
         paths.dedup();
+        let tickets: Vec<&str> = paths
+            .iter()
+            .map(String::as_str)
+            .filter(|p| p.starts_with("tickets/") && p.ends_with("/ticket.md"))
+            .collect();
+        let mut touched_ours = self.touched_keys(ours_oid, base_oid, &tickets)?;
+        let mut touched_theirs = self.touched_keys(theirs_oid, base_oid, &tickets)?;
         let mut input = BTreeMap::new();
         for p in &paths {
             let (b, o, t) = (self.blob(&bt, p)?, self.blob(&ot, p)?, self.blob(&tt, p)?);
@@ -442,6 +535,10 @@ impl Repo {
                     base: b.map(|x| x.0),
                     ours: o.map(|x| x.0),
                     theirs: t.map(|x| x.0),
+                    touched: Touched {
+                        ours: touched_ours.remove(p).unwrap_or_default(),
+                        theirs: touched_theirs.remove(p).unwrap_or_default(),
+                    },
                 },
             );
         }
@@ -455,6 +552,7 @@ impl Repo {
             .and_then(|t| Config::parse(&t).ok());
         let rules = Rules::new(config.as_ref(), actor, now);
         let mut env = TreesEnv {
+            repo: &self.git,
             trees: vec![bt.clone(), ot.clone(), tt.clone()],
             random,
         };

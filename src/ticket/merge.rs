@@ -122,6 +122,16 @@ pub struct FieldCollision {
     pub reason: Option<String>,
 }
 
+/// Front-matter keys each side changed at some point since the merge base, even when a
+/// later commit of that side changed them back. Without this, a value that went A → B → A
+/// on the pushed side would look untouched, and the other side's concurrent change would
+/// silently replace the value someone had deliberately restored.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Touched {
+    pub ours: std::collections::BTreeSet<String>,
+    pub theirs: std::collections::BTreeSet<String>,
+}
+
 /// A merged ticket file and its collisions (already flagged in `doc`).
 #[derive(Debug, Clone)]
 pub struct TicketMerge {
@@ -136,11 +146,12 @@ pub fn merge_ticket(
     base: Option<&str>,
     ours: &str,
     theirs: &str,
+    touched: &Touched,
 ) -> Result<TicketMerge, CodecError> {
     let base = base.map(Document::parse).transpose()?;
     let ours = Document::parse(ours)?;
     let theirs = Document::parse(theirs)?;
-    let mut merged = merge_documents(base.as_ref(), &ours, &theirs);
+    let mut merged = merge_documents(base.as_ref(), &ours, &theirs, touched);
     let fields: Vec<String> = merged.collisions.iter().map(|c| c.field.clone()).collect();
     flag(&mut merged.doc, fields.iter().map(String::as_str));
     Ok(merged)
@@ -292,7 +303,12 @@ fn put(out: &mut Document, ours: &Document, key: &str, value: FmValue, t: &FmVal
 }
 
 /// The key-by-key merge, without flagging (see [`merge_ticket`]).
-pub fn merge_documents(base: Option<&Document>, ours: &Document, theirs: &Document) -> TicketMerge {
+pub fn merge_documents(
+    base: Option<&Document>,
+    ours: &Document,
+    theirs: &Document,
+    touched: &Touched,
+) -> TicketMerge {
     let mut out = theirs.clone();
     let mut collisions = Vec::new();
     let mut keys: Vec<String> = theirs.keys().map(str::to_string).collect();
@@ -304,14 +320,21 @@ pub fn merge_documents(base: Option<&Document>, ours: &Document, theirs: &Docume
     for key in &keys {
         let b = norm(base.and_then(|d| d.value(key)));
         let (o, t) = (norm(ours.value(key)), norm(theirs.value(key)));
-        if o == b || o == t {
+        let any = |f: fn(&Value) -> bool| [b, o, t].into_iter().flatten().any(f);
+        // Sets and mappings merge by their items whatever happened in between; a scalar a
+        // side touched counts as changed by it even when it is back at the base value.
+        let scalar = !any(Value::is_sequence)
+            && !any(Value::is_mapping)
+            && !SET_KEYS.contains(&key.as_str());
+        let ours_changed = o != b || (scalar && touched.ours.contains(key));
+        let theirs_changed = t != b || (scalar && touched.theirs.contains(key));
+        if !ours_changed || o == t {
             continue;
         }
-        if t == b {
+        if !theirs_changed {
             out.copy_entry(ours, key, TICKET_KEYS);
             continue;
         }
-        let any = |f: fn(&Value) -> bool| [b, o, t].into_iter().flatten().any(f);
         let lists = (any(Value::is_sequence) || SET_KEYS.contains(&key.as_str()))
             .then(|| Some((items(b)?, items(o)?, items(t)?)))
             .flatten();
@@ -576,7 +599,7 @@ mod tests {
     }
 
     fn merge(o: &str, t: &str) -> TicketMerge {
-        merge_ticket(Some(BASE), o, t).unwrap()
+        merge_ticket(Some(BASE), o, t, &Touched::default()).unwrap()
     }
 
     #[test]
@@ -743,7 +766,7 @@ mod tests {
         );
         let o = edit(&o, "tags: [a, b]\n", "");
         let t = edit(BASE, "priority: normal # why\n", "");
-        let m = merge_ticket(None, &o, &t).unwrap();
+        let m = merge_ticket(None, &o, &t, &Touched::default()).unwrap();
         assert!(m.collisions.is_empty(), "{:?}", m.collisions);
         let out = m.doc.render();
         assert!(
@@ -752,6 +775,33 @@ mod tests {
         );
         assert!(out.contains("priority: normal"), "{out}");
         assert!(out.contains("tags: [a, b]"), "{out}");
+    }
+
+    #[test]
+    fn merge_a_value_changed_and_changed_back_still_collides() {
+        // Theirs went normal -> high -> normal; ours set low meanwhile.
+        let o = edit(BASE, "priority: normal", "priority: low");
+        let touched = Touched {
+            theirs: ["priority".to_string()].into(),
+            ..Touched::default()
+        };
+        let m = merge_ticket(Some(BASE), &o, BASE, &touched).unwrap();
+        assert_eq!(m.collisions.len(), 1, "{:?}", m.collisions);
+        assert_eq!(m.collisions[0].kept.as_deref(), Some("normal"));
+        assert_eq!(m.collisions[0].ours.as_deref(), Some("low"));
+        // Without the history it is an ordinary one-sided change.
+        let m = merge_ticket(Some(BASE), &o, BASE, &Touched::default()).unwrap();
+        assert!(m.collisions.is_empty());
+        assert!(m.doc.render().contains("priority: low"));
+        // Ours went back and forth, theirs changed it: theirs stays, ours is recorded.
+        let t = edit(BASE, "priority: normal", "priority: high");
+        let touched = Touched {
+            ours: ["priority".to_string(), "tags".to_string()].into(),
+            ..Touched::default()
+        };
+        let m = merge_ticket(Some(BASE), BASE, &t, &touched).unwrap();
+        assert_eq!(m.collisions[0].ours.as_deref(), Some("normal"));
+        assert!(m.doc.render().contains("priority: high"));
     }
 
     #[test]
@@ -769,7 +819,7 @@ mod tests {
 
     #[test]
     fn merge_broken_files_are_errors() {
-        assert!(merge_ticket(Some(BASE), "no front matter", BASE).is_err());
+        assert!(merge_ticket(Some(BASE), "no front matter", BASE, &Touched::default()).is_err());
     }
 
     #[test]
