@@ -758,7 +758,7 @@ impl Repo {
         let full = self.path(path);
         match new {
             Some((bytes, mode)) => {
-                fsutil::write_atomic(&full, bytes)?;
+                fsutil::replace_atomic(&full, bytes)?;
                 #[cfg(unix)]
                 if *mode == i32::from(FileMode::BlobExecutable) {
                     use std::os::unix::fs::PermissionsExt;

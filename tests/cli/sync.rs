@@ -937,3 +937,575 @@ fn check_reports_a_collision_flag_without_a_record() {
         out.stdout
     );
 }
+
+#[test]
+fn sync_a_value_changed_back_on_the_pushed_side_still_collides() {
+    let net = Net::new();
+    let bob = net.clone("bob");
+    let carol = net.clone("carol");
+    let id = shared_ticket(&net, &[&bob, &carol]);
+    net.alice.run(&["set", &id, "priority=high"]).ok();
+    net.alice.sync().ok();
+    bob.sync().ok();
+    bob.run(&["set", &id, "priority=normal"]).ok();
+    bob.sync().ok();
+    // Carol never saw either change: the pushed file is back where she started.
+    carol.run(&["set", &id, "priority=low"]).ok();
+    let view = carol.sync_json(3);
+    assert_eq!(view["collisions"][0]["field"], "priority");
+    assert_eq!(view["collisions"][0]["kept"], "normal");
+    assert_eq!(view["collisions"][0]["ours"], "low");
+    assert_eq!(carol.key(&id, "priority").as_deref(), Some("normal"));
+}
+
+// ---------------------------------------------------------------------------------------
+// Randomized: three clones, random operations, syncs in random order.
+
+mod random {
+    use std::collections::{BTreeMap, BTreeSet};
+
+    use rand::rngs::StdRng;
+    use rand::seq::SliceRandom;
+    use rand::{Rng, SeedableRng};
+    use serde_yaml::Value;
+
+    use super::*;
+
+    /// What an operation did, to be found again after the last sync.
+    #[derive(Debug, Clone)]
+    enum Op {
+        New {
+            subject: String,
+        },
+        Note {
+            text: String,
+        },
+        /// A scalar field set to a value on a ticket (its ID as the clone knew it).
+        Field {
+            ticket: String,
+            field: &'static str,
+            value: String,
+        },
+        Tag {
+            ticket: String,
+            tag: String,
+            add: bool,
+        },
+        /// A message taken in (stored, or recognised as already stored).
+        Mail {
+            message_id: String,
+        },
+        /// A message joined the ticket (it may reopen it).
+        Touch {
+            ticket: String,
+        },
+    }
+
+    struct Logged {
+        clone: usize,
+        op: Op,
+    }
+
+    /// A ticket file's front matter.
+    fn front(text: &str) -> serde_yaml::Mapping {
+        let rest = text.strip_prefix("---\n").expect("front matter");
+        let end = rest.find("\n---\n").expect("closed front matter");
+        serde_yaml::from_str(&rest[..=end]).unwrap_or_default()
+    }
+
+    fn text(v: Option<&Value>) -> Option<String> {
+        match v? {
+            Value::String(s) => Some(s.clone()),
+            Value::Null => None,
+            other => Some(serde_yaml::to_string(other).unwrap().trim().to_string()),
+        }
+    }
+
+    fn list(v: Option<&Value>) -> Vec<String> {
+        match v {
+            Some(Value::Sequence(items)) => items.iter().filter_map(|i| text(Some(i))).collect(),
+            _ => Vec::new(),
+        }
+    }
+
+    /// One ticket in the final tree.
+    struct Final {
+        front: serde_yaml::Mapping,
+        events: Vec<(serde_yaml::Mapping, String)>,
+    }
+
+    /// Every ticket of a work tree, read directly.
+    fn read_tree(root: &Path) -> BTreeMap<String, Final> {
+        let mut out = BTreeMap::new();
+        for shard in std::fs::read_dir(root.join("tickets"))
+            .into_iter()
+            .flatten()
+            .flatten()
+        {
+            for dir in std::fs::read_dir(shard.path())
+                .into_iter()
+                .flatten()
+                .flatten()
+            {
+                let id = dir.file_name().to_string_lossy().into_owned();
+                let Ok(t) = std::fs::read_to_string(dir.path().join("ticket.md")) else {
+                    continue;
+                };
+                let mut events = Vec::new();
+                for e in std::fs::read_dir(dir.path().join("events"))
+                    .into_iter()
+                    .flatten()
+                    .flatten()
+                {
+                    let t = std::fs::read_to_string(e.path()).unwrap();
+                    let body = t.splitn(3, "---\n").nth(2).unwrap_or("").to_string();
+                    events.push((front(&t), body));
+                }
+                out.insert(
+                    id,
+                    Final {
+                        front: front(&t),
+                        events,
+                    },
+                );
+            }
+        }
+        out
+    }
+
+    /// The clone's tickets, as its work tree has them: (ID, flagged collision fields).
+    fn tickets(c: &Clone) -> Vec<(String, Vec<String>)> {
+        read_tree(&c.root)
+            .into_iter()
+            .map(|(id, f)| {
+                let flagged = list(f.front.get("collisions"));
+                (id, flagged)
+            })
+            .collect()
+    }
+
+    const STATUSES: &[&str] = &["new", "open", "pending", "on-hold", "solved", "closed"];
+    const PRIORITIES: &[&str] = &["low", "normal", "high", "urgent"];
+    const AGENTS: &[&str] = &["anna", "bob", "carol"];
+    const TAGS: &[&str] = &["a", "b", "c"];
+    const CUSTOMERS: &[&str] = &[
+        "Matti <matti@example.fi>",
+        "Liisa <liisa@example.fi>",
+        "Pekka <pekka@example.fi>",
+    ];
+
+    struct World {
+        rng: StdRng,
+        clock: chrono::DateTime<chrono::Utc>,
+        n: usize,
+        log: Vec<Logged>,
+        /// Messages sent so far: (Message-ID, subject, raw text).
+        mail: Vec<(String, String, String)>,
+    }
+
+    impl World {
+        fn tick(&mut self) -> String {
+            self.clock += chrono::Duration::seconds(61);
+            self.n += 1;
+            self.clock.format("%Y-%m-%dT%H:%M:%SZ").to_string()
+        }
+
+        fn log(&mut self, clone: usize, op: Op) {
+            self.log.push(Logged { clone, op });
+        }
+
+        /// Take a message in on one clone; what it did.
+        fn ingest(&mut self, ci: usize, c: &Clone, raw: &str, now: &str) {
+            let run = c.run_env(
+                &["ingest", "--format", "json"],
+                &[("TIKETTI_NOW", now)],
+                Some(raw),
+            );
+            let doc: serde_json::Value = serde_json::from_str(run.ok()).expect("ingest json");
+            let m = &doc["messages"][0];
+            if m["outcome"] == "threaded" {
+                let t = m["ticket"].as_str().unwrap().to_string();
+                self.log(ci, Op::Touch { ticket: t });
+            }
+        }
+
+        fn op(&mut self, ci: usize, c: &Clone) {
+            let now = self.tick();
+            let n = self.n;
+            let env = [("TIKETTI_NOW", now.as_str())];
+            let known = tickets(c);
+            let pick = self.rng.gen_range(0..100);
+            if known.is_empty() || pick < 10 {
+                let subject = format!("T{n}");
+                // Now and then one of three seeds, so clones mint the same ID.
+                let seed = if self.rng.gen_bool(0.3) {
+                    self.rng.gen_range(1..=3).to_string()
+                } else {
+                    next_seed()
+                };
+                let run = c.run_env(
+                    &["new", "--subject", &subject, "-m", &format!("Body {n}.")],
+                    &[("TIKETTI_NOW", &now), ("TIKETTI_SEED", &seed)],
+                    None,
+                );
+                run.ok();
+                self.log(ci, Op::New { subject });
+                return;
+            }
+            let (id, flagged) = known.choose(&mut self.rng).unwrap().clone();
+            match pick {
+                10..=29 => {
+                    let text = format!("N{n}");
+                    c.run_env(&["note", &id, "-m", &text], &env, None).ok();
+                    self.log(ci, Op::Note { text });
+                }
+                30..=41 => {
+                    let v = *PRIORITIES.choose(&mut self.rng).unwrap();
+                    let run = c.run_env(&["set", &id, &format!("priority={v}")], &env, None);
+                    if !run.ok().is_empty() {
+                        self.log(
+                            ci,
+                            Op::Field {
+                                ticket: id,
+                                field: "priority",
+                                value: v.into(),
+                            },
+                        );
+                    }
+                }
+                42..=53 => {
+                    let tag = TAGS.choose(&mut self.rng).unwrap().to_string();
+                    let add = self.rng.gen_bool(0.6);
+                    let change = format!("{}{tag}", if add { '+' } else { '-' });
+                    let run = c.run_env(&["set", &id, &change], &env, None);
+                    if !run.ok().is_empty() {
+                        self.log(
+                            ci,
+                            Op::Tag {
+                                ticket: id,
+                                tag,
+                                add,
+                            },
+                        );
+                    }
+                }
+                54..=65 => {
+                    let s = *STATUSES.choose(&mut self.rng).unwrap();
+                    let run = c.run_env(&["status", &id, s], &env, None);
+                    // A move the workflow does not allow is refused; that is fine.
+                    if run.code == 0 && !run.stdout.is_empty() {
+                        self.log(
+                            ci,
+                            Op::Field {
+                                ticket: id,
+                                field: "status",
+                                value: s.into(),
+                            },
+                        );
+                    } else {
+                        assert!(
+                            run.code == 0 || run.stderr.contains("cannot move"),
+                            "{}",
+                            run.transcript()
+                        );
+                    }
+                }
+                66..=73 => {
+                    let a = *AGENTS.choose(&mut self.rng).unwrap();
+                    let run = c.run_env(&["assign", &id, a], &env, None);
+                    if !run.ok().is_empty() {
+                        self.log(
+                            ci,
+                            Op::Field {
+                                ticket: id,
+                                field: "assignee",
+                                value: a.into(),
+                            },
+                        );
+                    }
+                }
+                74..=79 => {
+                    let mid = format!("m{n}@example.fi");
+                    let subject = format!("Mail {n}");
+                    let from = *CUSTOMERS.choose(&mut self.rng).unwrap();
+                    let raw = Mail::new(from, &subject, &mid).text();
+                    self.mail.push((mid.clone(), subject, raw.clone()));
+                    self.ingest(ci, c, &raw, &now);
+                    self.log(ci, Op::Mail { message_id: mid });
+                }
+                80..=85 if !self.mail.is_empty() => {
+                    // The same message delivered to this clone too.
+                    let (mid, _, raw) = self.mail.choose(&mut self.rng).unwrap().clone();
+                    self.ingest(ci, c, &raw, &now);
+                    self.log(ci, Op::Mail { message_id: mid });
+                }
+                86..=93 if !self.mail.is_empty() => {
+                    let (parent, subject, _) = self.mail.choose(&mut self.rng).unwrap().clone();
+                    let mid = format!("m{n}@example.fi");
+                    let from = *CUSTOMERS.choose(&mut self.rng).unwrap();
+                    let raw = Mail::new(from, &format!("Re: {subject}"), &mid)
+                        .in_reply_to(&parent)
+                        .body(&format!("Reply {n}.\n"))
+                        .text();
+                    self.mail
+                        .push((mid.clone(), format!("Re: {subject}"), raw.clone()));
+                    self.ingest(ci, c, &raw, &now);
+                    self.log(ci, Op::Mail { message_id: mid });
+                }
+                _ if !flagged.is_empty() => {
+                    let field = flagged.choose(&mut self.rng).unwrap().clone();
+                    let choice = if self.rng.gen_bool(0.5) {
+                        "--ours"
+                    } else {
+                        "--theirs"
+                    };
+                    let run = c.run_env(&["resolve", &id, &field, choice], &env, None);
+                    let out = run.ok().to_string();
+                    let value = out
+                        .split(" = ")
+                        .nth(1)
+                        .and_then(|v| v.rsplit_once(" ("))
+                        .map(|v| v.0.to_string());
+                    let field: Option<&'static str> = ["priority", "status", "assignee"]
+                        .into_iter()
+                        .find(|f| *f == field);
+                    if let (Some(field), Some(value)) = (field, value)
+                        && value != "(not set)"
+                    {
+                        self.log(
+                            ci,
+                            Op::Field {
+                                ticket: id,
+                                field,
+                                value,
+                            },
+                        );
+                    }
+                }
+                _ => {
+                    let text = format!("N{n}");
+                    c.run_env(&["note", &id, "-m", &text], &env, None).ok();
+                    self.log(ci, Op::Note { text });
+                }
+            }
+        }
+
+        /// Sync one clone; re-minted tickets rename what that clone did to them.
+        fn sync(&mut self, ci: usize, c: &Clone, seed: u64) {
+            let now = self.tick();
+            let run = c.run_env(
+                &["sync", "--format", "json"],
+                &[("TIKETTI_NOW", &now)],
+                None,
+            );
+            assert!(
+                run.code == 0 || run.code == 3,
+                "sync of clone {ci} failed (TIKETTI_SYNC_SEED={seed})\n{}",
+                run.transcript()
+            );
+            let doc: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+            for r in doc["sync"]["reminted"].as_array().unwrap() {
+                let (old, new) = (r["old"].as_str().unwrap(), r["new"].as_str().unwrap());
+                for l in self.log.iter_mut().filter(|l| l.clone == ci) {
+                    match &mut l.op {
+                        Op::Field { ticket, .. }
+                        | Op::Tag { ticket, .. }
+                        | Op::Touch { ticket }
+                            if ticket == old =>
+                        {
+                            *ticket = new.to_string()
+                        }
+                        _ => {}
+                    }
+                }
+            }
+        }
+    }
+
+    /// Was the value recorded in a collision event of the ticket?
+    fn recorded(t: &Final, field: &str, value: &str) -> bool {
+        t.events.iter().any(|(f, _)| {
+            text(f.get("kind")).as_deref() == Some("collision")
+                && text(f.get("field")).as_deref() == Some(field)
+                && ["ours", "theirs", "kept"]
+                    .iter()
+                    .any(|k| text(f.get(*k)).as_deref() == Some(value))
+        })
+    }
+
+    #[test]
+    fn sync_random_operations_on_three_clones_converge() {
+        let seed: u64 = std::env::var("TIKETTI_SYNC_SEED")
+            .ok()
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(20261122);
+        let per_clone: usize = std::env::var("TIKETTI_SYNC_OPS")
+            .ok()
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(200);
+        eprintln!("randomized sync: TIKETTI_SYNC_SEED={seed} TIKETTI_SYNC_OPS={per_clone}");
+        let net = Net::new();
+        let bob = net.clone("bob");
+        let carol = net.clone("carol");
+        let clones = [&net.alice, &bob, &carol];
+        let mut w = World {
+            rng: StdRng::seed_from_u64(seed),
+            clock: chrono::DateTime::parse_from_rfc3339(NOW).unwrap().into(),
+            n: 0,
+            log: Vec::new(),
+            mail: Vec::new(),
+        };
+        let mut left = [per_clone; 3];
+        while left.iter().any(|l| *l > 0) {
+            let ci = *[0, 1, 2]
+                .iter()
+                .filter(|i| left[**i] > 0)
+                .collect::<Vec<_>>()
+                .choose(&mut w.rng)
+                .unwrap();
+            if w.rng.gen_bool(0.12) {
+                w.sync(*ci, clones[*ci], seed);
+            } else {
+                w.op(*ci, clones[*ci]);
+                left[*ci] -= 1;
+            }
+        }
+        for ci in [0, 1, 2, 0, 1] {
+            w.sync(ci, clones[ci], seed);
+        }
+        let fail = |what: String| -> ! { panic!("{what}\n(rerun with TIKETTI_SYNC_SEED={seed})") };
+        // Converged: the same tree everywhere, and the remote's.
+        let remote_tree = git_in(&net.remote, net.tmp.path(), &["rev-parse", "main^{tree}"]);
+        for c in clones {
+            if c.head_tree() != remote_tree.trim() {
+                fail(format!("{} did not converge", c.actor));
+            }
+            c.assert_clean();
+        }
+        let check = net.alice.run(&["check"]);
+        if check.code != 0 {
+            fail(format!("check found problems:\n{}", check.transcript()));
+        }
+
+        // Every operation's effect is there, or recorded as a collision, or a later
+        // operation changed the same thing.
+        let tree = read_tree(&net.alice.root);
+        let all_events = || tree.values().flat_map(|t| t.events.iter());
+        for (i, l) in w.log.iter().enumerate() {
+            let later = &w.log[i + 1..];
+            match &l.op {
+                Op::New { subject } => {
+                    let n = tree
+                        .values()
+                        .filter(|t| text(t.front.get("subject")).as_deref() == Some(subject))
+                        .count();
+                    if n != 1 {
+                        fail(format!("ticket {subject} is there {n} times"));
+                    }
+                }
+                Op::Note { text: note } => {
+                    let n = all_events()
+                        .filter(|(f, body)| {
+                            text(f.get("kind")).as_deref() == Some("note") && body.trim() == note
+                        })
+                        .count();
+                    if n != 1 {
+                        fail(format!("note {note} is there {n} times"));
+                    }
+                }
+                Op::Mail { message_id } => {
+                    let holders: Vec<&String> = tree
+                        .iter()
+                        .filter(|(_, t)| {
+                            t.events.iter().any(|(f, _)| {
+                                text(f.get("message_id")).as_deref()
+                                    == Some(&format!("<{message_id}>"))
+                                    || text(f.get("message_id")).as_deref()
+                                        == Some(message_id.as_str())
+                            })
+                        })
+                        .map(|(id, _)| id)
+                        .collect();
+                    if holders.is_empty() {
+                        fail(format!("message {message_id} was lost"));
+                    }
+                    for id in holders {
+                        let copies = tree[id]
+                            .events
+                            .iter()
+                            .filter(|(f, _)| {
+                                text(f.get("message_id"))
+                                    .is_some_and(|m| m.trim_matches(['<', '>']) == message_id)
+                            })
+                            .count();
+                        if copies != 1 {
+                            fail(format!(
+                                "message {message_id} is on ticket {id} {copies} times"
+                            ));
+                        }
+                    }
+                }
+                Op::Field {
+                    ticket,
+                    field,
+                    value,
+                } => {
+                    let Some(t) = tree.get(ticket) else {
+                        fail(format!("ticket {ticket} is gone ({field}={value})"));
+                    };
+                    let now = text(t.front.get(*field));
+                    let superseded = later.iter().any(|x| match &x.op {
+                        Op::Field {
+                            ticket: t2,
+                            field: f2,
+                            ..
+                        } => t2 == ticket && f2 == field,
+                        Op::Touch { ticket: t2 } => t2 == ticket && *field == "status",
+                        _ => false,
+                    });
+                    if now.as_deref() != Some(value.as_str())
+                        && !recorded(t, field, value)
+                        && !superseded
+                    {
+                        fail(format!(
+                            "{field}={value} on {ticket} (clone {}) was lost: it is {now:?}, and no collision records it",
+                            l.clone
+                        ));
+                    }
+                }
+                Op::Tag { ticket, tag, add } => {
+                    let Some(t) = tree.get(ticket) else {
+                        fail(format!("ticket {ticket} is gone (tag {tag})"));
+                    };
+                    let has = list(t.front.get("tags")).contains(tag);
+                    // Tags are a set: an add and a remove of one tag on two clones at once
+                    // may go either way, but only when the other really happened.
+                    let countered = w.log.iter().enumerate().any(|(j, x)| {
+                        j != i
+                            && matches!(&x.op, Op::Tag { ticket: t2, tag: g2, add: a2 }
+                                if t2 == ticket && g2 == tag && (a2 != add || j > i))
+                    });
+                    if has != *add && !countered {
+                        fail(format!(
+                            "{}{tag} on {ticket} was lost",
+                            if *add { '+' } else { '-' }
+                        ));
+                    }
+                }
+                Op::Touch { ticket } => {
+                    if !tree.contains_key(ticket) {
+                        fail(format!("ticket {ticket} that mail joined is gone"));
+                    }
+                }
+            }
+        }
+        let kinds: BTreeSet<String> = all_events()
+            .filter_map(|(f, _)| text(f.get("kind")))
+            .collect();
+        eprintln!(
+            "randomized sync: {} operations, {} tickets, event kinds {kinds:?}",
+            w.log.len(),
+            tree.len()
+        );
+    }
+}
