@@ -22,6 +22,9 @@ _tiketti() {
             tiketti,check)
                 cmd="tiketti__subcmd__check"
                 ;;
+            tiketti,clone)
+                cmd="tiketti__subcmd__clone"
+                ;;
             tiketti,close)
                 cmd="tiketti__subcmd__close"
                 ;;
@@ -52,6 +55,9 @@ _tiketti() {
             tiketti,log)
                 cmd="tiketti__subcmd__log"
                 ;;
+            tiketti,merge-file)
+                cmd="tiketti__subcmd__merge__subcmd__file"
+                ;;
             tiketti,new)
                 cmd="tiketti__subcmd__new"
                 ;;
@@ -64,6 +70,9 @@ _tiketti() {
             tiketti,reopen)
                 cmd="tiketti__subcmd__reopen"
                 ;;
+            tiketti,resolve)
+                cmd="tiketti__subcmd__resolve"
+                ;;
             tiketti,set)
                 cmd="tiketti__subcmd__set"
                 ;;
@@ -75,6 +84,9 @@ _tiketti() {
                 ;;
             tiketti,status)
                 cmd="tiketti__subcmd__status"
+                ;;
+            tiketti,sync)
+                cmd="tiketti__subcmd__sync"
                 ;;
             tiketti__subcmd__config,check)
                 cmd="tiketti__subcmd__config__subcmd__check"
@@ -106,6 +118,9 @@ _tiketti() {
             tiketti__subcmd__help,check)
                 cmd="tiketti__subcmd__help__subcmd__check"
                 ;;
+            tiketti__subcmd__help,clone)
+                cmd="tiketti__subcmd__help__subcmd__clone"
+                ;;
             tiketti__subcmd__help,close)
                 cmd="tiketti__subcmd__help__subcmd__close"
                 ;;
@@ -136,6 +151,9 @@ _tiketti() {
             tiketti__subcmd__help,log)
                 cmd="tiketti__subcmd__help__subcmd__log"
                 ;;
+            tiketti__subcmd__help,merge-file)
+                cmd="tiketti__subcmd__help__subcmd__merge__subcmd__file"
+                ;;
             tiketti__subcmd__help,new)
                 cmd="tiketti__subcmd__help__subcmd__new"
                 ;;
@@ -148,6 +166,9 @@ _tiketti() {
             tiketti__subcmd__help,reopen)
                 cmd="tiketti__subcmd__help__subcmd__reopen"
                 ;;
+            tiketti__subcmd__help,resolve)
+                cmd="tiketti__subcmd__help__subcmd__resolve"
+                ;;
             tiketti__subcmd__help,set)
                 cmd="tiketti__subcmd__help__subcmd__set"
                 ;;
@@ -159,6 +180,9 @@ _tiketti() {
                 ;;
             tiketti__subcmd__help,status)
                 cmd="tiketti__subcmd__help__subcmd__status"
+                ;;
+            tiketti__subcmd__help,sync)
+                cmd="tiketti__subcmd__help__subcmd__sync"
                 ;;
             tiketti__subcmd__help__subcmd__config,check)
                 cmd="tiketti__subcmd__help__subcmd__config__subcmd__check"
@@ -218,7 +242,7 @@ _tiketti() {
 
     case "${cmd}" in
         tiketti)
-            opts="-h -V --repo --help --version init new ingest show list assign status solve close reopen set note log edit config check quarantine customer completions help"
+            opts="-h -V --repo --help --version init new ingest show list assign status solve close reopen set note log edit config check quarantine customer sync clone resolve merge-file completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -268,6 +292,24 @@ _tiketti() {
                     COMPREPLY=($(compgen -W "table json" -- "${cur}"))
                     return 0
                     ;;
+                --repo)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tiketti__subcmd__clone)
+            opts="-h --repo --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
                 --repo)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -498,7 +540,7 @@ _tiketti() {
             return 0
             ;;
         tiketti__subcmd__help)
-            opts="init new ingest show list assign status solve close reopen set note log edit config check quarantine customer completions help"
+            opts="init new ingest show list assign status solve close reopen set note log edit config check quarantine customer sync clone resolve merge-file completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -526,6 +568,20 @@ _tiketti() {
             return 0
             ;;
         tiketti__subcmd__help__subcmd__check)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tiketti__subcmd__help__subcmd__clone)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -721,6 +777,20 @@ _tiketti() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        tiketti__subcmd__help__subcmd__merge__subcmd__file)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         tiketti__subcmd__help__subcmd__new)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -833,6 +903,20 @@ _tiketti() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        tiketti__subcmd__help__subcmd__resolve)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         tiketti__subcmd__help__subcmd__set)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -876,6 +960,20 @@ _tiketti() {
             return 0
             ;;
         tiketti__subcmd__help__subcmd__status)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tiketti__subcmd__help__subcmd__sync)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -946,7 +1044,7 @@ _tiketti() {
             return 0
             ;;
         tiketti__subcmd__list)
-            opts="-h --status --open --assignee --group --category --priority --tag --requester --channel --overdue --due-before --created-since --sort --limit --format --repo --help"
+            opts="-h --status --open --assignee --group --category --priority --tag --requester --channel --overdue --collisions --due-before --created-since --sort --limit --format --repo --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1030,6 +1128,24 @@ _tiketti() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --repo)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tiketti__subcmd__merge__subcmd__file)
+            opts="-h --repo --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
                 --repo)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1361,6 +1477,28 @@ _tiketti() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        tiketti__subcmd__resolve)
+            opts="-h --ours --theirs --set --repo --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --set)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --repo)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         tiketti__subcmd__set)
             opts="-h --repo --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -1430,6 +1568,28 @@ _tiketti() {
                 return 0
             fi
             case "${prev}" in
+                --repo)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tiketti__subcmd__sync)
+            opts="-h --format --repo --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --format)
+                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
                 --repo)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

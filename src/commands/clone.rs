@@ -128,19 +128,24 @@ pub fn identity_warning(ctx: &Ctx, repo: &Repo, config: &config::Config) -> Opti
             None => a.id.clone(),
         })
         .collect();
+    let listed = if agents.is_empty() {
+        "it lists none".to_string()
+    } else {
+        format!("it lists {}", agents.join(", "))
+    };
+    let fix = "set `git config user.email` in the clone to your agent address, or TIKETTI_ACTOR to your agent id";
     let who = match (ctx.actor_env(), repo.git_identity()) {
         (Some(a), _) => format!("TIKETTI_ACTOR ({a})"),
         (None, Some(i)) if !i.email.is_empty() => format!("your git user.email ({})", i.email),
         (None, Some(i)) => format!("your git user.name ({})", i.name),
-        (None, None) => "nobody (no git user.email, no TIKETTI_ACTOR)".to_string(),
+        (None, None) => {
+            return Some(format!(
+                "this clone cannot tell which agent you are: no git user.email and no TIKETTI_ACTOR ({listed}); {fix}"
+            ));
+        }
     };
     Some(format!(
-        "{who} matches no agent in tiketti.yaml ({}); set `git config user.email` in the clone to your agent address, or TIKETTI_ACTOR to your agent id",
-        if agents.is_empty() {
-            "it lists none".to_string()
-        } else {
-            agents.join(", ")
-        }
+        "{who} is not an agent in tiketti.yaml ({listed}); {fix}"
     ))
 }
 

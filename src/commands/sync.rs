@@ -30,9 +30,10 @@ const ATTEMPTS: usize = 5;
 /// pushes the result; when someone pushed meanwhile, it fetches and merges again. Where
 /// two clones changed the same field differently, the value already pushed stays and the
 /// other is kept in a collision event on the ticket: the sync then exits 3, `tiketti list
-/// --collisions` finds such tickets and `tiketti resolve` settles them. Tracked files with
-/// uncommitted changes stop the sync before anything changes. After a successful push,
-/// mail waiting in the spool is taken in.
+/// --collisions` finds such tickets and `tiketti resolve` settles them (a new ticket of
+/// yours that had to take another ID because someone pushed one with its ID also exits 3).
+/// Tracked files with uncommitted changes stop the sync before anything changes. After a
+/// successful push, mail waiting in the spool is taken in.
 #[derive(Debug, clap::Args)]
 pub struct SyncArgs {
     /// table (a summary on standard error) or json (on standard output)

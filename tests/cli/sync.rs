@@ -237,10 +237,10 @@ fn clone_warns_when_the_identity_is_not_an_agent_and_refuses_a_non_helpdesk() {
     run.ok();
     assert!(
         run.stderr
-            .contains("warning: nobody (no git user.email, no TIKETTI_ACTOR) matches no agent")
+            .contains("warning: this clone cannot tell which agent you are: no git user.email and no TIKETTI_ACTOR")
             && run
                 .stderr
-                .contains("anna <anna@example.com>, bob <bob@example.com>"),
+                .contains("it lists anna <anna@example.com>, bob <bob@example.com>"),
         "{}",
         run.stderr
     );
@@ -1004,6 +1004,8 @@ mod random {
     struct Logged {
         clone: usize,
         op: Op,
+        /// The commit the operation made (HEAD of its clone right after).
+        commit: String,
     }
 
     /// A ticket file's front matter.
@@ -1110,8 +1112,9 @@ mod random {
             self.clock.format("%Y-%m-%dT%H:%M:%SZ").to_string()
         }
 
-        fn log(&mut self, clone: usize, op: Op) {
-            self.log.push(Logged { clone, op });
+        fn log(&mut self, clone: usize, c: &Clone, op: Op) {
+            let commit = c.git(&["rev-parse", "HEAD"]).trim().to_string();
+            self.log.push(Logged { clone, op, commit });
         }
 
         /// Take a message in on one clone; what it did.
@@ -1125,7 +1128,7 @@ mod random {
             let m = &doc["messages"][0];
             if m["outcome"] == "threaded" {
                 let t = m["ticket"].as_str().unwrap().to_string();
-                self.log(ci, Op::Touch { ticket: t });
+                self.log(ci, c, Op::Touch { ticket: t });
             }
         }
 
@@ -1149,15 +1152,23 @@ mod random {
                     None,
                 );
                 run.ok();
-                self.log(ci, Op::New { subject });
+                self.log(ci, c, Op::New { subject });
                 return;
             }
-            let (id, flagged) = known.choose(&mut self.rng).unwrap().clone();
+            // Most work lands on a few busy tickets, so clones do collide.
+            let hot = &known[..known.len().min(4)];
+            let (id, flagged) = if self.rng.gen_bool(0.7) {
+                hot.choose(&mut self.rng)
+            } else {
+                known.choose(&mut self.rng)
+            }
+            .unwrap()
+            .clone();
             match pick {
                 10..=29 => {
                     let text = format!("N{n}");
                     c.run_env(&["note", &id, "-m", &text], &env, None).ok();
-                    self.log(ci, Op::Note { text });
+                    self.log(ci, c, Op::Note { text });
                 }
                 30..=41 => {
                     let v = *PRIORITIES.choose(&mut self.rng).unwrap();
@@ -1165,6 +1176,7 @@ mod random {
                     if !run.ok().is_empty() {
                         self.log(
                             ci,
+                            c,
                             Op::Field {
                                 ticket: id,
                                 field: "priority",
@@ -1181,6 +1193,7 @@ mod random {
                     if !run.ok().is_empty() {
                         self.log(
                             ci,
+                            c,
                             Op::Tag {
                                 ticket: id,
                                 tag,
@@ -1196,6 +1209,7 @@ mod random {
                     if run.code == 0 && !run.stdout.is_empty() {
                         self.log(
                             ci,
+                            c,
                             Op::Field {
                                 ticket: id,
                                 field: "status",
@@ -1216,6 +1230,7 @@ mod random {
                     if !run.ok().is_empty() {
                         self.log(
                             ci,
+                            c,
                             Op::Field {
                                 ticket: id,
                                 field: "assignee",
@@ -1231,13 +1246,13 @@ mod random {
                     let raw = Mail::new(from, &subject, &mid).text();
                     self.mail.push((mid.clone(), subject, raw.clone()));
                     self.ingest(ci, c, &raw, &now);
-                    self.log(ci, Op::Mail { message_id: mid });
+                    self.log(ci, c, Op::Mail { message_id: mid });
                 }
                 80..=85 if !self.mail.is_empty() => {
                     // The same message delivered to this clone too.
                     let (mid, _, raw) = self.mail.choose(&mut self.rng).unwrap().clone();
                     self.ingest(ci, c, &raw, &now);
-                    self.log(ci, Op::Mail { message_id: mid });
+                    self.log(ci, c, Op::Mail { message_id: mid });
                 }
                 86..=93 if !self.mail.is_empty() => {
                     let (parent, subject, _) = self.mail.choose(&mut self.rng).unwrap().clone();
@@ -1250,7 +1265,7 @@ mod random {
                     self.mail
                         .push((mid.clone(), format!("Re: {subject}"), raw.clone()));
                     self.ingest(ci, c, &raw, &now);
-                    self.log(ci, Op::Mail { message_id: mid });
+                    self.log(ci, c, Op::Mail { message_id: mid });
                 }
                 _ if !flagged.is_empty() => {
                     let field = flagged.choose(&mut self.rng).unwrap().clone();
@@ -1274,6 +1289,7 @@ mod random {
                     {
                         self.log(
                             ci,
+                            c,
                             Op::Field {
                                 ticket: id,
                                 field,
@@ -1285,7 +1301,7 @@ mod random {
                 _ => {
                     let text = format!("N{n}");
                     c.run_env(&["note", &id, "-m", &text], &env, None).ok();
-                    self.log(ci, Op::Note { text });
+                    self.log(ci, c, Op::Note { text });
                 }
             }
         }
@@ -1387,12 +1403,22 @@ mod random {
             fail(format!("check found problems:\n{}", check.transcript()));
         }
 
-        // Every operation's effect is there, or recorded as a collision, or a later
-        // operation changed the same thing.
+        // Every operation's effect is there, or recorded as a collision, or an operation
+        // made after it *in a clone that had it* (its commit descends from this one's)
+        // changed the same thing.
         let tree = read_tree(&net.alice.root);
+        let history = git2::Repository::open(&net.alice.root).unwrap();
+        let after = |later: &str, earlier: &str| {
+            later != earlier
+                && history
+                    .graph_descendant_of(
+                        git2::Oid::from_str(later).unwrap(),
+                        git2::Oid::from_str(earlier).unwrap(),
+                    )
+                    .unwrap()
+        };
         let all_events = || tree.values().flat_map(|t| t.events.iter());
         for (i, l) in w.log.iter().enumerate() {
-            let later = &w.log[i + 1..];
             match &l.op {
                 Op::New { subject } => {
                     let n = tree
@@ -1454,14 +1480,17 @@ mod random {
                         fail(format!("ticket {ticket} is gone ({field}={value})"));
                     };
                     let now = text(t.front.get(*field));
-                    let superseded = later.iter().any(|x| match &x.op {
-                        Op::Field {
-                            ticket: t2,
-                            field: f2,
-                            ..
-                        } => t2 == ticket && f2 == field,
-                        Op::Touch { ticket: t2 } => t2 == ticket && *field == "status",
-                        _ => false,
+                    let superseded = w.log.iter().any(|x| {
+                        let same = match &x.op {
+                            Op::Field {
+                                ticket: t2,
+                                field: f2,
+                                ..
+                            } => t2 == ticket && f2 == field,
+                            Op::Touch { ticket: t2 } => t2 == ticket && *field == "status",
+                            _ => false,
+                        };
+                        same && after(&x.commit, &l.commit)
                     });
                     if now.as_deref() != Some(value.as_str())
                         && !recorded(t, field, value)
@@ -1478,12 +1507,23 @@ mod random {
                         fail(format!("ticket {ticket} is gone (tag {tag})"));
                     };
                     let has = list(t.front.get("tags")).contains(tag);
-                    // Tags are a set: an add and a remove of one tag on two clones at once
-                    // may go either way, but only when the other really happened.
+                    // Tags are a set: an add and a remove of one tag made at once on two
+                    // clones (neither had the other) may go either way.
                     let countered = w.log.iter().enumerate().any(|(j, x)| {
+                        let Op::Tag {
+                            ticket: t2,
+                            tag: g2,
+                            add: a2,
+                        } = &x.op
+                        else {
+                            return false;
+                        };
+                        let concurrent =
+                            !after(&x.commit, &l.commit) && !after(&l.commit, &x.commit);
                         j != i
-                            && matches!(&x.op, Op::Tag { ticket: t2, tag: g2, add: a2 }
-                                if t2 == ticket && g2 == tag && (a2 != add || j > i))
+                            && t2 == ticket
+                            && g2 == tag
+                            && (after(&x.commit, &l.commit) || (concurrent && a2 != add))
                     });
                     if has != *add && !countered {
                         fail(format!(
