@@ -283,8 +283,9 @@ fn record(repo: &Repo, lock: &Lock, plan: &Plan, view: &mut SyncView) -> anyhow:
 /// A ticket this clone made was moved to a new ID by a merge (another clone had pushed a
 /// different ticket with the same ID), with the lock held. Everything this clone keeps
 /// about the ticket outside git must follow it: today the recovery files of a refused
-/// `tiketti edit` (`.git/tiketti/edit/<ID>…`). The outbox, once mail-out exists, belongs
-/// here too: nothing may be sent under the old ID.
+/// `tiketti edit` (`.git/tiketti/edit/<ID>-<time>.md`; not `<ID>.md`, which an editor
+/// may have open right now). The outbox, once mail-out exists, belongs here too: nothing
+/// may be sent under the old ID.
 pub fn on_reminted(
     repo: &Repo,
     _lock: &Lock,
@@ -298,7 +299,8 @@ pub fn on_reminted(
     for e in entries.flatten() {
         let name = e.file_name().to_string_lossy().into_owned();
         if let Some(rest) = name.strip_prefix(old.as_str())
-            && (rest == ".md" || rest.starts_with('-'))
+            && rest.starts_with('-')
+            && rest.ends_with(".md")
         {
             let to = dir.join(format!("{new}{rest}"));
             std::fs::rename(e.path(), &to).map_err(|err| {

@@ -541,6 +541,11 @@ fn sync_an_id_clash_remints_the_unpushed_ticket_and_its_links() {
     std::fs::write(bob.ticket_file(&child), text).unwrap();
     bob.git(&["commit", "-qam", "link"]);
 
+    // A refused edit of bob's ticket left a recovery file; it must follow the ticket.
+    bob.write(
+        format!(".git/tiketti/edit/{old}-20261122T100000Z.md"),
+        "my unsaved edit",
+    );
     net.alice.sync().ok();
     let run = bob.run(&["sync", "--format", "json"]);
     assert_eq!(run.code, 3, "{}", run.transcript());
@@ -569,6 +574,14 @@ fn sync_an_id_clash_remints_the_unpushed_ticket_and_its_links() {
     let note = bob.events_of_kind(&new, "note");
     assert!(note[0].contains(&format!("About {new}.")), "{}", note[0]);
     assert_eq!(bob.key(&child, "parent").as_deref(), Some(new.as_str()));
+    assert_eq!(
+        bob.read(format!(".git/tiketti/edit/{new}-20261122T100000Z.md")),
+        "my unsaved edit"
+    );
+    assert!(
+        !bob.path(&format!(".git/tiketti/edit/{old}-20261122T100000Z.md"))
+            .exists()
+    );
     bob.run(&["check"]).ok();
 }
 
@@ -1548,4 +1561,49 @@ mod random {
             tree.len()
         );
     }
+}
+
+#[test]
+fn merge_file_merges_in_place_and_leaves_a_clash_to_git() {
+    let repo = TestRepo::new();
+    let id = repo.new_ticket("Printer", &[]);
+    let rel = format!("tickets/{}/{id}/ticket.md", &id[..2]);
+    let base = repo.read(&rel);
+    let dir = repo.tmp.path();
+    let put = |name: &str, text: &str| {
+        let p = dir.join(name);
+        std::fs::write(&p, text).unwrap();
+        p.to_str().unwrap().to_string()
+    };
+    let o = put("O", &base);
+    let a = put("A", &base.replace("priority: normal", "priority: high"));
+    let b = put("B", &base.replace("status: new", "status: open"));
+    repo.run(&["merge-file", &o, &a, &b, &rel]).ok();
+    let merged = std::fs::read_to_string(dir.join("A")).unwrap();
+    assert_eq!(
+        merged,
+        base.replace("priority: normal", "priority: high")
+            .replace("status: new", "status: open")
+    );
+    // A collision merges cleanly, keeps B's value and leaves the event beside the ticket.
+    let a = put("A", &base.replace("status: new", "status: pending"));
+    repo.run(&["merge-file", &o, &a, &b, &rel]).ok();
+    let merged = std::fs::read_to_string(dir.join("A")).unwrap();
+    assert!(merged.contains("status: open\n") && merged.contains("collisions: [status]\n"));
+    let events = std::fs::read_dir(repo.path(&format!("tickets/{}/{id}/events", &id[..2])))
+        .unwrap()
+        .count();
+    assert_eq!(events, 1);
+    // Both sides created the file differently: git must leave it in conflict.
+    let empty = put("E", "");
+    let a = put("A", &base.replace("Printer", "Another ticket"));
+    let err = repo
+        .run(&["merge-file", &empty, &a, &b, &rel])
+        .fails(1)
+        .to_string();
+    assert!(err.contains("both sides created this ticket"), "{err}");
+    assert_eq!(
+        std::fs::read_to_string(dir.join("A")).unwrap(),
+        base.replace("Printer", "Another ticket")
+    );
 }
