@@ -164,6 +164,19 @@ fn is_customer_message(bytes: &[u8]) -> bool {
     })
 }
 
+/// The Message-ID of an outbound event.
+fn outbound_message_id(bytes: &[u8]) -> Option<String> {
+    let e = parse_event(bytes)?;
+    if e.kind != kind::OUTBOUND {
+        return None;
+    }
+    e.doc
+        .get_str("message_id")
+        .ok()
+        .flatten()
+        .filter(|m| !m.is_empty())
+}
+
 fn text(bytes: &[u8]) -> Option<&str> {
     std::str::from_utf8(bytes)
         .ok()
@@ -558,12 +571,32 @@ fn merge_files(
         .filter(|p| input[*p].base.is_none() && input[*p].theirs.is_some())
         .filter_map(|p| Some((event_name(&p[dir.len() + 1..])?.1.to_string(), p)))
         .collect();
+    // Outgoing messages the pushed side added, by Message-ID: one message queued on two
+    // clones (the acknowledgement of one customer message taken in twice) is sent once.
+    let theirs_outbound: HashSet<String> = paths
+        .iter()
+        .filter(|p| input[*p].base.is_none() && event_name(&p[dir.len() + 1..]).is_some())
+        .filter_map(|p| outbound_message_id(input[p].theirs.as_deref()?))
+        .collect();
     for p in paths {
         if files.contains_key(p) {
             continue;
         }
         let th = &input[p];
         let rest = &p[dir.len() + 1..];
+        if th.base.is_none()
+            && th.ours != th.theirs
+            && event_name(rest).is_some()
+            && th
+                .ours
+                .as_deref()
+                .and_then(outbound_message_id)
+                .is_some_and(|m| theirs_outbound.contains(&m))
+        {
+            // Never pushed, so never sent: the pushed copy stays.
+            files.insert(p.clone(), th.theirs.clone());
+            continue;
+        }
         if rest == "ticket.md" {
             // A side whose file is back at the base may still have changed a field and
             // changed it back; then the field merge decides.
@@ -1232,6 +1265,41 @@ mod tests {
         input.insert(rp, added(None, Some(resolution.render().into_bytes())));
         let out = merge(input, &rules(), &mut e);
         assert!(!get(&out, &tp).contains("collisions"));
+    }
+
+    #[test]
+    fn merge_one_outgoing_message_queued_on_two_clones_is_one() {
+        let out = |eid: &str, at: &str| {
+            format!(
+                "---\nid: {eid}\nkind: outbound\nauthor: tiketti\nat: {at}\nmessage_id: tiketti.{ID}.X@example.com\nauto: acknowledgement\n---\nThanks.\n"
+            )
+            .into_bytes()
+        };
+        let mut input = BTreeMap::new();
+        let o = format!("{DIR}/events/20261122T101001Z-OOOOOOOOOO.md");
+        let t = format!("{DIR}/events/20261122T100001Z-TTTTTTTTTT.md");
+        let other = format!("{DIR}/events/20261122T100002Z-NNNNNNNNNN.md");
+        input.insert(
+            o.clone(),
+            added(Some(out("OOOOOOOOOO", "2026-11-22T10:10:01Z")), None),
+        );
+        input.insert(
+            t.clone(),
+            added(None, Some(out("TTTTTTTTTT", "2026-11-22T10:00:01Z"))),
+        );
+        let reply = String::from_utf8(out("NNNNNNNNNN", "2026-11-22T10:00:02Z"))
+            .unwrap()
+            .replace(".X@", ".Y@")
+            .into_bytes();
+        input.insert(other.clone(), added(Some(reply), None));
+        let out = merge(input, &rules(), &mut env());
+        assert_eq!(
+            out.files[&o], None,
+            "the local copy was never sent and goes"
+        );
+        assert!(out.files[&t].is_some());
+        assert!(out.files[&other].is_some(), "another message stays");
+        assert!(out.collisions.is_empty() && out.paths.is_empty());
     }
 
     #[test]

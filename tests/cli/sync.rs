@@ -494,12 +494,25 @@ fn sync_the_same_message_taken_in_on_two_clones_is_one_ticket_and_one_event() {
     assert_converged(&net, &[&net.alice, &bob]);
     assert_eq!(bob.ticket_ids(), vec![id.clone()]);
     let events = bob.events(id);
-    assert_eq!(events.len(), 1, "{events:?}");
+    let inbound: Vec<&(String, String)> = events
+        .iter()
+        .filter(|(_, t)| t.contains("\nkind: inbound\n"))
+        .collect();
+    assert_eq!(inbound.len(), 1, "{events:?}");
     assert!(
-        events[0].0.starts_with("20261122T100000Z-"),
+        inbound[0].0.starts_with("20261122T100000Z-"),
         "the pushed copy: {}",
-        events[0].0
+        inbound[0].0
     );
+    // Nothing is there twice: no Message-ID (received or sent) on two events.
+    let mut ids: Vec<&str> = events
+        .iter()
+        .filter_map(|(_, t)| t.lines().find_map(|l| l.strip_prefix("message_id: ")))
+        .collect();
+    let all = ids.len();
+    ids.sort();
+    ids.dedup();
+    assert_eq!(ids.len(), all, "{events:?}");
     let raw = std::fs::read_dir(bob.path(&format!("tickets/{}/{id}/raw", &id[..2])))
         .unwrap()
         .count();
