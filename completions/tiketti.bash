@@ -22,6 +22,9 @@ _tiketti() {
             tiketti,check)
                 cmd="tiketti__subcmd__check"
                 ;;
+            tiketti,clone)
+                cmd="tiketti__subcmd__clone"
+                ;;
             tiketti,close)
                 cmd="tiketti__subcmd__close"
                 ;;
@@ -55,6 +58,9 @@ _tiketti() {
             tiketti,log)
                 cmd="tiketti__subcmd__log"
                 ;;
+            tiketti,merge-file)
+                cmd="tiketti__subcmd__merge__subcmd__file"
+                ;;
             tiketti,new)
                 cmd="tiketti__subcmd__new"
                 ;;
@@ -76,6 +82,9 @@ _tiketti() {
             tiketti,reply)
                 cmd="tiketti__subcmd__reply"
                 ;;
+            tiketti,resolve)
+                cmd="tiketti__subcmd__resolve"
+                ;;
             tiketti,set)
                 cmd="tiketti__subcmd__set"
                 ;;
@@ -87,6 +96,9 @@ _tiketti() {
                 ;;
             tiketti,status)
                 cmd="tiketti__subcmd__status"
+                ;;
+            tiketti,sync)
+                cmd="tiketti__subcmd__sync"
                 ;;
             tiketti,template)
                 cmd="tiketti__subcmd__template"
@@ -127,6 +139,9 @@ _tiketti() {
             tiketti__subcmd__help,check)
                 cmd="tiketti__subcmd__help__subcmd__check"
                 ;;
+            tiketti__subcmd__help,clone)
+                cmd="tiketti__subcmd__help__subcmd__clone"
+                ;;
             tiketti__subcmd__help,close)
                 cmd="tiketti__subcmd__help__subcmd__close"
                 ;;
@@ -160,6 +175,9 @@ _tiketti() {
             tiketti__subcmd__help,log)
                 cmd="tiketti__subcmd__help__subcmd__log"
                 ;;
+            tiketti__subcmd__help,merge-file)
+                cmd="tiketti__subcmd__help__subcmd__merge__subcmd__file"
+                ;;
             tiketti__subcmd__help,new)
                 cmd="tiketti__subcmd__help__subcmd__new"
                 ;;
@@ -181,6 +199,9 @@ _tiketti() {
             tiketti__subcmd__help,reply)
                 cmd="tiketti__subcmd__help__subcmd__reply"
                 ;;
+            tiketti__subcmd__help,resolve)
+                cmd="tiketti__subcmd__help__subcmd__resolve"
+                ;;
             tiketti__subcmd__help,set)
                 cmd="tiketti__subcmd__help__subcmd__set"
                 ;;
@@ -192,6 +213,9 @@ _tiketti() {
                 ;;
             tiketti__subcmd__help,status)
                 cmd="tiketti__subcmd__help__subcmd__status"
+                ;;
+            tiketti__subcmd__help,sync)
+                cmd="tiketti__subcmd__help__subcmd__sync"
                 ;;
             tiketti__subcmd__help,template)
                 cmd="tiketti__subcmd__help__subcmd__template"
@@ -335,7 +359,7 @@ _tiketti() {
 
     case "${cmd}" in
         tiketti)
-            opts="-h -V --repo --help --version init new ingest show list assign status solve close reopen set note reply link-child unlink track template outbox remind log edit config check quarantine customer completions help"
+            opts="-h -V --repo --help --version init new ingest show list assign status solve close reopen set note reply link-child unlink track template outbox remind log edit config check quarantine customer sync clone resolve merge-file completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -385,6 +409,24 @@ _tiketti() {
                     COMPREPLY=($(compgen -W "table json" -- "${cur}"))
                     return 0
                     ;;
+                --repo)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tiketti__subcmd__clone)
+            opts="-h --repo --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
                 --repo)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -619,7 +661,7 @@ _tiketti() {
             return 0
             ;;
         tiketti__subcmd__help)
-            opts="init new ingest show list assign status solve close reopen set note reply link-child unlink track template outbox remind log edit config check quarantine customer completions help"
+            opts="init new ingest show list assign status solve close reopen set note reply link-child unlink track template outbox remind log edit config check quarantine customer sync clone resolve merge-file completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -647,6 +689,20 @@ _tiketti() {
             return 0
             ;;
         tiketti__subcmd__help__subcmd__check)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tiketti__subcmd__help__subcmd__clone)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -843,6 +899,20 @@ _tiketti() {
             return 0
             ;;
         tiketti__subcmd__help__subcmd__log)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tiketti__subcmd__help__subcmd__merge__subcmd__file)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1066,6 +1136,20 @@ _tiketti() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        tiketti__subcmd__help__subcmd__resolve)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         tiketti__subcmd__help__subcmd__set)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -1109,6 +1193,20 @@ _tiketti() {
             return 0
             ;;
         tiketti__subcmd__help__subcmd__status)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tiketti__subcmd__help__subcmd__sync)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1333,7 +1431,7 @@ _tiketti() {
             return 0
             ;;
         tiketti__subcmd__list)
-            opts="-h --status --open --assignee --group --category --priority --tag --requester --channel --overdue --due-before --created-since --parent --has-open-children --tracker --sort --limit --format --repo --help"
+            opts="-h --status --open --assignee --group --category --priority --tag --requester --channel --overdue --collisions --due-before --created-since --parent --has-open-children --tracker --sort --limit --format --repo --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1425,6 +1523,24 @@ _tiketti() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --repo)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tiketti__subcmd__merge__subcmd__file)
+            opts="-h --repo --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
                 --repo)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -2022,6 +2138,28 @@ _tiketti() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        tiketti__subcmd__resolve)
+            opts="-h --ours --theirs --set --repo --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --set)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --repo)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         tiketti__subcmd__set)
             opts="-h --repo --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -2097,6 +2235,28 @@ _tiketti() {
             case "${prev}" in
                 --force)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --repo)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tiketti__subcmd__sync)
+            opts="-h --format --repo --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --format)
+                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
                     return 0
                     ;;
                 --repo)

@@ -25,5 +25,6 @@ mod reply;
 mod set;
 mod show;
 mod status;
+mod sync;
 mod template;
 mod tracker;
