@@ -51,6 +51,10 @@ Register-ArgumentCompleter -Native -CommandName 'tiketti' -ScriptBlock {
             [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Check every file of the helpdesk and list each problem as FILE:LINE: MESSAGE')
             [CompletionResult]::new('quarantine', 'quarantine', [CompletionResultType]::ParameterValue, 'Messages that could not be read as mail: list, inspect, retry or drop them')
             [CompletionResult]::new('customer', 'customer', [CompletionResultType]::ParameterValue, 'Show one customer''s tickets (as requester or participant) from every channel, newest first')
+            [CompletionResult]::new('sync', 'sync', [CompletionResultType]::ParameterValue, 'Exchange changes with the other agents'' clones through the git remote')
+            [CompletionResult]::new('clone', 'clone', [CompletionResultType]::ParameterValue, 'Copy a helpdesk from its git remote and set the copy up for `tiketti sync`')
+            [CompletionResult]::new('resolve', 'resolve', [CompletionResultType]::ParameterValue, 'Settle a collision that `tiketti sync` recorded on a ticket')
+            [CompletionResult]::new('merge-file', 'merge-file', [CompletionResultType]::ParameterValue, 'Merge three versions of a ticket file as `tiketti sync` does (git''s merge driver)')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a completion script for SHELL')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -126,6 +130,7 @@ Register-ArgumentCompleter -Native -CommandName 'tiketti' -ScriptBlock {
             [CompletionResult]::new('--repo', '--repo', [CompletionResultType]::ParameterName, 'The helpdesk directory (default: the nearest directory at or above the current one that holds tiketti.yaml)')
             [CompletionResult]::new('--open', '--open', [CompletionResultType]::ParameterName, 'Only open tickets: any status whose category is not solved or closed')
             [CompletionResult]::new('--overdue', '--overdue', [CompletionResultType]::ParameterName, 'Only open tickets past their due date')
+            [CompletionResult]::new('--collisions', '--collisions', [CompletionResultType]::ParameterName, 'Only tickets with a collision from a sync to settle (`tiketti resolve`)')
             [CompletionResult]::new('--has-open-children', '--has-open-children', [CompletionResultType]::ParameterName, 'Only tickets that have a child ticket still open')
             [CompletionResult]::new('--sla-breach', '--sla-breach', [CompletionResultType]::ParameterName, 'Only tickets that breached an SLA target (first response or resolution)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
@@ -518,6 +523,34 @@ Register-ArgumentCompleter -Native -CommandName 'tiketti' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
         }
+        'tiketti;sync' {
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'table (a summary on standard error) or json (on standard output)')
+            [CompletionResult]::new('--repo', '--repo', [CompletionResultType]::ParameterName, 'The helpdesk directory (default: the nearest directory at or above the current one that holds tiketti.yaml)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'tiketti;clone' {
+            [CompletionResult]::new('--repo', '--repo', [CompletionResultType]::ParameterName, 'The helpdesk directory (default: the nearest directory at or above the current one that holds tiketti.yaml)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'tiketti;resolve' {
+            [CompletionResult]::new('--set', '--set', [CompletionResultType]::ParameterName, 'Set the field to another value (an empty VALUE clears it)')
+            [CompletionResult]::new('--repo', '--repo', [CompletionResultType]::ParameterName, 'The helpdesk directory (default: the nearest directory at or above the current one that holds tiketti.yaml)')
+            [CompletionResult]::new('--ours', '--ours', [CompletionResultType]::ParameterName, 'Take the value that was not kept')
+            [CompletionResult]::new('--theirs', '--theirs', [CompletionResultType]::ParameterName, 'Keep the value that was already pushed')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'tiketti;merge-file' {
+            [CompletionResult]::new('--repo', '--repo', [CompletionResultType]::ParameterName, 'The helpdesk directory (default: the nearest directory at or above the current one that holds tiketti.yaml)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
         'tiketti;completions' {
             [CompletionResult]::new('--repo', '--repo', [CompletionResultType]::ParameterName, 'The helpdesk directory (default: the nearest directory at or above the current one that holds tiketti.yaml)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
@@ -551,6 +584,10 @@ Register-ArgumentCompleter -Native -CommandName 'tiketti' -ScriptBlock {
             [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Check every file of the helpdesk and list each problem as FILE:LINE: MESSAGE')
             [CompletionResult]::new('quarantine', 'quarantine', [CompletionResultType]::ParameterValue, 'Messages that could not be read as mail: list, inspect, retry or drop them')
             [CompletionResult]::new('customer', 'customer', [CompletionResultType]::ParameterValue, 'Show one customer''s tickets (as requester or participant) from every channel, newest first')
+            [CompletionResult]::new('sync', 'sync', [CompletionResultType]::ParameterValue, 'Exchange changes with the other agents'' clones through the git remote')
+            [CompletionResult]::new('clone', 'clone', [CompletionResultType]::ParameterValue, 'Copy a helpdesk from its git remote and set the copy up for `tiketti sync`')
+            [CompletionResult]::new('resolve', 'resolve', [CompletionResultType]::ParameterValue, 'Settle a collision that `tiketti sync` recorded on a ticket')
+            [CompletionResult]::new('merge-file', 'merge-file', [CompletionResultType]::ParameterValue, 'Merge three versions of a ticket file as `tiketti sync` does (git''s merge driver)')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a completion script for SHELL')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -687,6 +724,18 @@ Register-ArgumentCompleter -Native -CommandName 'tiketti' -ScriptBlock {
             break
         }
         'tiketti;help;customer' {
+            break
+        }
+        'tiketti;help;sync' {
+            break
+        }
+        'tiketti;help;clone' {
+            break
+        }
+        'tiketti;help;resolve' {
+            break
+        }
+        'tiketti;help;merge-file' {
             break
         }
         'tiketti;help;completions' {

@@ -22,6 +22,9 @@ _tiketti() {
             tiketti,check)
                 cmd="tiketti__subcmd__check"
                 ;;
+            tiketti,clone)
+                cmd="tiketti__subcmd__clone"
+                ;;
             tiketti,close)
                 cmd="tiketti__subcmd__close"
                 ;;
@@ -55,6 +58,9 @@ _tiketti() {
             tiketti,log)
                 cmd="tiketti__subcmd__log"
                 ;;
+            tiketti,merge-file)
+                cmd="tiketti__subcmd__merge__subcmd__file"
+                ;;
             tiketti,new)
                 cmd="tiketti__subcmd__new"
                 ;;
@@ -79,6 +85,9 @@ _tiketti() {
             tiketti,report)
                 cmd="tiketti__subcmd__report"
                 ;;
+            tiketti,resolve)
+                cmd="tiketti__subcmd__resolve"
+                ;;
             tiketti,set)
                 cmd="tiketti__subcmd__set"
                 ;;
@@ -90,6 +99,9 @@ _tiketti() {
                 ;;
             tiketti,status)
                 cmd="tiketti__subcmd__status"
+                ;;
+            tiketti,sync)
+                cmd="tiketti__subcmd__sync"
                 ;;
             tiketti,template)
                 cmd="tiketti__subcmd__template"
@@ -130,6 +142,9 @@ _tiketti() {
             tiketti__subcmd__help,check)
                 cmd="tiketti__subcmd__help__subcmd__check"
                 ;;
+            tiketti__subcmd__help,clone)
+                cmd="tiketti__subcmd__help__subcmd__clone"
+                ;;
             tiketti__subcmd__help,close)
                 cmd="tiketti__subcmd__help__subcmd__close"
                 ;;
@@ -163,6 +178,9 @@ _tiketti() {
             tiketti__subcmd__help,log)
                 cmd="tiketti__subcmd__help__subcmd__log"
                 ;;
+            tiketti__subcmd__help,merge-file)
+                cmd="tiketti__subcmd__help__subcmd__merge__subcmd__file"
+                ;;
             tiketti__subcmd__help,new)
                 cmd="tiketti__subcmd__help__subcmd__new"
                 ;;
@@ -187,6 +205,9 @@ _tiketti() {
             tiketti__subcmd__help,report)
                 cmd="tiketti__subcmd__help__subcmd__report"
                 ;;
+            tiketti__subcmd__help,resolve)
+                cmd="tiketti__subcmd__help__subcmd__resolve"
+                ;;
             tiketti__subcmd__help,set)
                 cmd="tiketti__subcmd__help__subcmd__set"
                 ;;
@@ -198,6 +219,9 @@ _tiketti() {
                 ;;
             tiketti__subcmd__help,status)
                 cmd="tiketti__subcmd__help__subcmd__status"
+                ;;
+            tiketti__subcmd__help,sync)
+                cmd="tiketti__subcmd__help__subcmd__sync"
                 ;;
             tiketti__subcmd__help,template)
                 cmd="tiketti__subcmd__help__subcmd__template"
@@ -341,7 +365,7 @@ _tiketti() {
 
     case "${cmd}" in
         tiketti)
-            opts="-h -V --repo --help --version init new ingest show list assign status solve close reopen set note reply link-child unlink track template outbox remind report log edit config check quarantine customer completions help"
+            opts="-h -V --repo --help --version init new ingest show list assign status solve close reopen set note reply link-child unlink track template outbox remind report log edit config check quarantine customer sync clone resolve merge-file completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -391,6 +415,24 @@ _tiketti() {
                     COMPREPLY=($(compgen -W "table json" -- "${cur}"))
                     return 0
                     ;;
+                --repo)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tiketti__subcmd__clone)
+            opts="-h --repo --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
                 --repo)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -625,7 +667,7 @@ _tiketti() {
             return 0
             ;;
         tiketti__subcmd__help)
-            opts="init new ingest show list assign status solve close reopen set note reply link-child unlink track template outbox remind report log edit config check quarantine customer completions help"
+            opts="init new ingest show list assign status solve close reopen set note reply link-child unlink track template outbox remind report log edit config check quarantine customer sync clone resolve merge-file completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -653,6 +695,20 @@ _tiketti() {
             return 0
             ;;
         tiketti__subcmd__help__subcmd__check)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tiketti__subcmd__help__subcmd__clone)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -849,6 +905,20 @@ _tiketti() {
             return 0
             ;;
         tiketti__subcmd__help__subcmd__log)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tiketti__subcmd__help__subcmd__merge__subcmd__file)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1086,6 +1156,20 @@ _tiketti() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        tiketti__subcmd__help__subcmd__resolve)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         tiketti__subcmd__help__subcmd__set)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -1129,6 +1213,20 @@ _tiketti() {
             return 0
             ;;
         tiketti__subcmd__help__subcmd__status)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tiketti__subcmd__help__subcmd__sync)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1353,7 +1451,7 @@ _tiketti() {
             return 0
             ;;
         tiketti__subcmd__list)
-            opts="-h --status --open --assignee --group --category --priority --tag --requester --channel --overdue --due-before --created-since --parent --has-open-children --tracker --sla-breach --due-within --sort --limit --format --repo --help"
+            opts="-h --status --open --assignee --group --category --priority --tag --requester --channel --overdue --collisions --due-before --created-since --parent --has-open-children --tracker --sla-breach --due-within --sort --limit --format --repo --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1449,6 +1547,24 @@ _tiketti() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --repo)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tiketti__subcmd__merge__subcmd__file)
+            opts="-h --repo --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
                 --repo)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -2092,6 +2208,28 @@ _tiketti() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        tiketti__subcmd__resolve)
+            opts="-h --ours --theirs --set --repo --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --set)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --repo)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         tiketti__subcmd__set)
             opts="-h --repo --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -2167,6 +2305,28 @@ _tiketti() {
             case "${prev}" in
                 --force)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --repo)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tiketti__subcmd__sync)
+            opts="-h --format --repo --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --format)
+                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
                     return 0
                     ;;
                 --repo)

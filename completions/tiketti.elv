@@ -48,6 +48,10 @@ set edit:completion:arg-completer[tiketti] = {|@words|
             cand check 'Check every file of the helpdesk and list each problem as FILE:LINE: MESSAGE'
             cand quarantine 'Messages that could not be read as mail: list, inspect, retry or drop them'
             cand customer 'Show one customer''s tickets (as requester or participant) from every channel, newest first'
+            cand sync 'Exchange changes with the other agents'' clones through the git remote'
+            cand clone 'Copy a helpdesk from its git remote and set the copy up for `tiketti sync`'
+            cand resolve 'Settle a collision that `tiketti sync` recorded on a ticket'
+            cand merge-file 'Merge three versions of a ticket file as `tiketti sync` does (git''s merge driver)'
             cand completions 'Print a completion script for SHELL'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -118,6 +122,7 @@ set edit:completion:arg-completer[tiketti] = {|@words|
             cand --repo 'The helpdesk directory (default: the nearest directory at or above the current one that holds tiketti.yaml)'
             cand --open 'Only open tickets: any status whose category is not solved or closed'
             cand --overdue 'Only open tickets past their due date'
+            cand --collisions 'Only tickets with a collision from a sync to settle (`tiketti resolve`)'
             cand --has-open-children 'Only tickets that have a child ticket still open'
             cand --sla-breach 'Only tickets that breached an SLA target (first response or resolution)'
             cand -h 'Print help (see more with ''--help'')'
@@ -452,6 +457,30 @@ set edit:completion:arg-completer[tiketti] = {|@words|
             cand -h 'Print help'
             cand --help 'Print help'
         }
+        &'tiketti;sync'= {
+            cand --format 'table (a summary on standard error) or json (on standard output)'
+            cand --repo 'The helpdesk directory (default: the nearest directory at or above the current one that holds tiketti.yaml)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'tiketti;clone'= {
+            cand --repo 'The helpdesk directory (default: the nearest directory at or above the current one that holds tiketti.yaml)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'tiketti;resolve'= {
+            cand --set 'Set the field to another value (an empty VALUE clears it)'
+            cand --repo 'The helpdesk directory (default: the nearest directory at or above the current one that holds tiketti.yaml)'
+            cand --ours 'Take the value that was not kept'
+            cand --theirs 'Keep the value that was already pushed'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'tiketti;merge-file'= {
+            cand --repo 'The helpdesk directory (default: the nearest directory at or above the current one that holds tiketti.yaml)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
         &'tiketti;completions'= {
             cand --repo 'The helpdesk directory (default: the nearest directory at or above the current one that holds tiketti.yaml)'
             cand -h 'Print help (see more with ''--help'')'
@@ -484,6 +513,10 @@ set edit:completion:arg-completer[tiketti] = {|@words|
             cand check 'Check every file of the helpdesk and list each problem as FILE:LINE: MESSAGE'
             cand quarantine 'Messages that could not be read as mail: list, inspect, retry or drop them'
             cand customer 'Show one customer''s tickets (as requester or participant) from every channel, newest first'
+            cand sync 'Exchange changes with the other agents'' clones through the git remote'
+            cand clone 'Copy a helpdesk from its git remote and set the copy up for `tiketti sync`'
+            cand resolve 'Settle a collision that `tiketti sync` recorded on a ticket'
+            cand merge-file 'Merge three versions of a ticket file as `tiketti sync` does (git''s merge driver)'
             cand completions 'Print a completion script for SHELL'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -580,6 +613,14 @@ set edit:completion:arg-completer[tiketti] = {|@words|
         &'tiketti;help;quarantine;drop'= {
         }
         &'tiketti;help;customer'= {
+        }
+        &'tiketti;help;sync'= {
+        }
+        &'tiketti;help;clone'= {
+        }
+        &'tiketti;help;resolve'= {
+        }
+        &'tiketti;help;merge-file'= {
         }
         &'tiketti;help;completions'= {
         }

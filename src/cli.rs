@@ -59,5 +59,9 @@ pub enum Command {
     #[command(subcommand)]
     Quarantine(quarantine::QuarantineCommand),
     Customer(customer::CustomerArgs),
+    Sync(sync::SyncArgs),
+    Clone(clone::CloneArgs),
+    Resolve(resolve::ResolveArgs),
+    MergeFile(merge_file::MergeFileArgs),
     Completions(completions::CompletionsArgs),
 }

@@ -1,6 +1,7 @@
 //! The world as the commands see it: where the helpdesk is, the time, who is acting,
 //! randomness, and whether we talk to a terminal. Tests pin time, actor and randomness
-//! with `TIKETTI_NOW`, `TIKETTI_ACTOR` and `TIKETTI_SEED`; nothing else reads them.
+//! with `TIKETTI_NOW`, `TIKETTI_ACTOR` and `TIKETTI_SEED`; nothing else reads them (nor
+//! `TIKETTI_LOCK_TIMEOUT` and `TIKETTI_GIT`).
 
 use std::cell::RefCell;
 use std::io::IsTerminal;
@@ -28,6 +29,8 @@ pub struct Ctx {
     pub lock_timeout: Duration,
     /// True when `TIKETTI_LOCK_TIMEOUT` set it (a command may then not shorten it).
     pub lock_timeout_set: bool,
+    /// The git program for fetch, push and clone (`TIKETTI_GIT`; default `git`).
+    pub git_program: Option<String>,
 }
 
 /// The agent acting: the id tickets record, and the identity commits carry.
@@ -75,6 +78,7 @@ impl Ctx {
                 .ok()
                 .filter(|s| !s.is_empty()),
             rng: RefCell::new(rng),
+            git_program: std::env::var("TIKETTI_GIT").ok().filter(|s| !s.is_empty()),
             stdin_is_tty: std::io::stdin().is_terminal(),
             stdout_is_tty: std::io::stdout().is_terminal(),
         })
@@ -91,6 +95,11 @@ impl Ctx {
     pub fn repo(&self) -> anyhow::Result<Repo> {
         let cwd = std::env::current_dir().context("cannot read the current directory")?;
         Ok(Repo::discover(self.repo_arg.as_deref(), &cwd)?)
+    }
+
+    /// `TIKETTI_ACTOR`, when set.
+    pub fn actor_env(&self) -> Option<&str> {
+        self.actor_env.as_deref()
     }
 
     pub fn random_u64(&self) -> u64 {

@@ -14,6 +14,8 @@ pub mod exit {
     pub const ERROR: i32 = 1;
     /// Bad flags or arguments (clap's own code).
     pub const USAGE: i32 = 2;
+    /// `sync` finished, but recorded collisions to settle (`tiketti resolve`).
+    pub const COLLISIONS: i32 = 3;
     /// Another tiketti process held the lock too long.
     pub const BUSY: i32 = 4;
 }
@@ -120,6 +122,23 @@ fn classify(err: &anyhow::Error) -> (i32, Option<String>, Vec<String>) {
                 StoreError::Config(c) => return config_problems(c),
                 StoreError::BadFile { .. } => Some(
                     "fix the file in an editor, or `tiketti check` to list every problem".into(),
+                ),
+                StoreError::NoRemote(_) => Some(
+                    "clone the helpdesk with `tiketti clone URL`, or add its remote: `git remote add origin URL`".into(),
+                ),
+                StoreError::Unrelated(_) => Some(
+                    "this clone was not cloned from that remote; `tiketti clone URL` makes one that was".into(),
+                ),
+                StoreError::WouldOverwrite(_) => Some(
+                    "commit the files (git add, git commit) or move them away, then sync again".into(),
+                ),
+                StoreError::Remote { message, .. }
+                    if message.contains("unsupported URL protocol") =>
+                {
+                    Some("install git (tiketti then uses it for the network), or build tiketti with `--features https,ssh`".into())
+                }
+                StoreError::Remote { .. } => Some(
+                    "check the remote's URL (`git remote -v`) and that you can reach it (`git fetch`)".into(),
                 ),
                 _ => None,
             };

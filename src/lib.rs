@@ -29,13 +29,14 @@ pub mod yaml;
 use cli::{Cli, Command};
 use commands::*;
 
-/// Run one parsed command line.
-pub fn run(cli: Cli) -> anyhow::Result<()> {
+/// Run one parsed command line; the exit code of a command that succeeded (0, or 3 for
+/// a sync that recorded collisions).
+pub fn run(cli: Cli) -> anyhow::Result<i32> {
     if let Command::Completions(args) = &cli.command {
-        return completions::run(args);
+        return completions::run(args).map(|()| error::exit::OK);
     }
     let ctx = ctx::Ctx::from_env(cli.repo)?;
-    match cli.command {
+    let done = match cli.command {
         Command::Init(a) => init::run(&ctx, a),
         Command::New(a) => new::run(&ctx, a),
         Command::Ingest(a) => ingest::run(&ctx, a),
@@ -62,6 +63,11 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Remind(a) => remind::run(&ctx, a),
         Command::Report(a) => commands::report::run(&ctx, a),
         Command::Customer(a) => customer::run(&ctx, a),
+        Command::Resolve(a) => resolve::run(&ctx, a),
+        Command::Clone(a) => clone::run(&ctx, a),
+        Command::MergeFile(a) => merge_file::run(&ctx, a),
+        Command::Sync(a) => return sync::run(&ctx, a),
         Command::Completions(_) => unreachable!("handled above"),
-    }
+    };
+    done.map(|()| error::exit::OK)
 }

@@ -21,7 +21,7 @@ fn main() -> ExitCode {
         }
     };
     let code = match tiketti::run(cli) {
-        Ok(()) => tiketti::error::exit::OK,
+        Ok(code) => code,
         Err(err) => tiketti::error::report(&err),
     };
     ExitCode::from(u8::try_from(code).unwrap_or(1))

@@ -13,7 +13,7 @@ use crate::error::UserError;
 use crate::render::{self, ViewFormat};
 use crate::store::Repo;
 use crate::ticket::id::is_canonical_ticket_id;
-use crate::ticket::{Event, Ticket, TicketId};
+use crate::ticket::{Event, Ticket, TicketId, kind, merge};
 
 /// Check every file of the helpdesk and list each problem as FILE:LINE: MESSAGE.
 ///
@@ -164,6 +164,7 @@ pub fn check_repo(repo: &Repo) -> anyhow::Result<Vec<Finding>> {
                 }
             }
             check_events(&mut f, &dir, &rel);
+            check_collisions(&mut f, &ticket, &dir, &rel);
             if let Ok(id) = TicketId::parse(&name) {
                 tickets.insert(id, ticket);
             }
@@ -261,6 +262,72 @@ fn check_events(f: &mut Findings, dir: &std::path::Path, rel: &str) {
                             format!("attachment {a:?} is not in attachments/"),
                         );
                     }
+                }
+            }
+        }
+    }
+}
+
+/// Collision records (docs/sync.md): each flagged field needs an unsettled collision event
+/// with its values, each unsettled event a flag, each collision event a field, and a
+/// resolution names events of this ticket.
+fn check_collisions(f: &mut Findings, ticket: &Ticket, dir: &std::path::Path, rel: &str) {
+    let ticket_rel = format!("{rel}/ticket.md");
+    let mut events: Vec<(String, Event)> = Vec::new();
+    for path in read_dir_sorted(&dir.join("events")) {
+        let Some(e) = std::fs::read_to_string(&path)
+            .ok()
+            .and_then(|t| Event::parse(&t).ok())
+        else {
+            continue; // reported by check_events
+        };
+        events.push((format!("{rel}/events/{}", file_name(&path)), e));
+    }
+    if ticket.collisions.is_empty()
+        && !events
+            .iter()
+            .any(|(_, e)| e.kind == kind::COLLISION || e.kind == kind::RESOLUTION)
+    {
+        return;
+    }
+    let open = merge::unsettled(events.iter().map(|(p, e)| (p.as_str(), e)));
+    let id = &ticket.id;
+    for field in &ticket.collisions {
+        if !open.iter().any(|u| &u.record.field == field) {
+            f.add(
+                &ticket_rel,
+                ticket.doc.line_of(merge::FLAG_KEY),
+                format!(
+                    "collision on {field} is flagged, but no unsettled collision event records it; settle it with `tiketti resolve {id} {field} --set {field}=VALUE`"
+                ),
+            );
+        }
+    }
+    for u in &open {
+        if !ticket.collisions.contains(&u.record.field) {
+            f.add(
+                &u.file,
+                None,
+                format!(
+                    "collision on {} is not settled, but the ticket does not list it in `collisions:`; `tiketti resolve {id} {} --ours|--theirs` settles it",
+                    u.record.field, u.record.field
+                ),
+            );
+        }
+    }
+    let ids: std::collections::HashSet<&str> = events.iter().map(|(_, e)| e.id.as_str()).collect();
+    for (path, e) in &events {
+        if e.kind == kind::COLLISION && merge::FieldCollision::from_event(e).is_none() {
+            f.add(path, None, "a collision event needs `field`");
+        }
+        if e.kind == kind::RESOLUTION {
+            for r in e.doc.get_list("resolves").unwrap_or_default() {
+                if !ids.contains(r.as_str()) {
+                    f.add(
+                        path,
+                        e.doc.line_of("resolves"),
+                        format!("resolves {r}, which is not an event of this ticket"),
+                    );
                 }
             }
         }

@@ -15,7 +15,8 @@ use crate::store::{ChangeSet, Repo};
 /// Writes tiketti.yaml with commented defaults (statuses, categories, priorities, one
 /// agent and group), .gitattributes and templates/acknowledgement.md, makes DIR a git
 /// repository if it is not one, and commits them. An existing repository keeps its
-/// history and other files.
+/// history and other files. The clone's .git/config gets tiketti's merge driver for
+/// ticket.md.
 #[derive(Debug, clap::Args)]
 pub struct InitArgs {
     /// Where to create the helpdesk
@@ -96,6 +97,10 @@ pub fn run(ctx: &Ctx, args: InitArgs) -> anyhow::Result<()> {
             }
         }
         return Err(e.into());
+    }
+    // The merge driver lives in the clone's own .git/config, never in the repository.
+    if let Err(e) = repo.install_merge_driver(&crate::commands::merge_file::driver_command()) {
+        eprintln!("warning: could not set up the merge driver in .git/config: {e}");
     }
     eprintln!(
         "Created helpdesk {name:?} in {}{}",

@@ -51,6 +51,9 @@ pub struct ListArgs {
     /// Only open tickets past their due date
     #[arg(long)]
     pub overdue: bool,
+    /// Only tickets with a collision from a sync to settle (`tiketti resolve`)
+    #[arg(long)]
+    pub collisions: bool,
     /// Only tickets due before DATE (2026-11-30 or an RFC 3339 time)
     #[arg(long, value_name = "DATE")]
     pub due_before: Option<String>,
@@ -107,6 +110,8 @@ pub struct TicketView {
     pub tracker: Option<String>,
     pub created: String,
     pub fields: serde_json::Map<String, serde_json::Value>,
+    /// Fields with an unsettled collision from a sync.
+    pub collisions: Vec<String>,
 }
 
 impl TicketView {
@@ -141,6 +146,7 @@ impl TicketView {
                 .iter()
                 .map(|(k, v)| (k.clone(), serde_json::Value::String(v.clone())))
                 .collect(),
+            collisions: t.collisions.clone(),
         }
     }
 }
@@ -169,6 +175,7 @@ struct Filter {
     requester: Option<String>,
     channel: Option<String>,
     overdue: bool,
+    collisions: bool,
     due_before: Option<DateTime<Utc>>,
     created_since: Option<DateTime<Utc>>,
     parent: Option<TicketId>,
@@ -225,6 +232,7 @@ fn resolve(
         requester: a.requester.as_ref().map(|r| r.to_lowercase()),
         channel: a.channel.clone(),
         overdue: a.overdue,
+        collisions: a.collisions,
         due_before: a
             .due_before
             .as_deref()
@@ -267,6 +275,7 @@ impl Filter {
                 .as_ref()
                 .is_none_or(|c| Some(c) == t.channel.as_ref())
             && (!self.overdue || t.is_overdue(now, open))
+            && (!self.collisions || !t.collisions.is_empty())
             && self
                 .due_before
                 .is_none_or(|d| t.due.is_some_and(|due| due.deadline() <= d))

@@ -4,6 +4,7 @@
 
 pub mod assign;
 pub mod check;
+pub mod clone;
 pub mod completions;
 pub mod config_cmd;
 pub mod customer;
@@ -14,6 +15,7 @@ pub mod links;
 pub mod list;
 pub mod log;
 pub mod mailout;
+pub mod merge_file;
 pub mod new;
 pub mod note;
 pub mod notify;
@@ -22,9 +24,11 @@ pub mod quarantine;
 pub mod remind;
 pub mod reply;
 pub mod report;
+pub mod resolve;
 pub mod set;
 pub mod show;
 pub mod status;
+pub mod sync;
 pub mod template_cmd;
 
 use std::io::Write;
@@ -109,6 +113,11 @@ impl Session {
             },
             |r, c| ctx.actor(r, c),
         )
+    }
+
+    /// The lock this session holds, for store calls that require it.
+    pub fn lock(&self) -> &Lock {
+        &self.lock
     }
 
     pub fn resolve(&self, input: &str) -> anyhow::Result<TicketId> {

@@ -12,6 +12,7 @@ use crate::commands::report::{ClockView, SlaContext};
 use crate::config::Config;
 use crate::ctx::Ctx;
 use crate::render::{self, ViewFormat};
+use crate::ticket::merge;
 use crate::ticket::{Ticket, TicketId, format_time};
 
 /// Show a ticket: its fields, description, thread (notes, messages, contacts), links and
@@ -65,10 +66,24 @@ pub struct LinkView {
     pub depth: usize,
 }
 
+/// An unsettled collision, from its event (docs/sync.md).
+#[derive(Debug, Serialize)]
+pub struct CollisionRecordView {
+    pub field: String,
+    pub kept: Option<String>,
+    pub ours: Option<String>,
+    pub theirs: Option<String>,
+    pub base: Option<String>,
+    pub reason: Option<String>,
+    pub file: String,
+}
+
 #[derive(Debug, Serialize)]
 pub struct ShowView {
     #[serde(flatten)]
     pub ticket: TicketView,
+    /// The unsettled collisions, with their values (`collisions` names the fields).
+    pub collision_records: Vec<CollisionRecordView>,
     pub description: String,
     pub events: Vec<EventView>,
     pub broken_events: Vec<String>,
@@ -114,23 +129,27 @@ pub fn run(ctx: &Ctx, args: ShowArgs) -> anyhow::Result<()> {
     let ticket = repo.read_ticket(&id)?;
     let mut events = Vec::new();
     let mut broken = Vec::new();
+    let mut parsed_events = Vec::new();
     for (file, parsed) in repo.read_events(&id)? {
         match parsed {
-            Ok(e) => events.push(EventView {
-                id: e.id.clone(),
-                kind: e.kind.clone(),
-                author: e.author.clone(),
-                at: format_time(e.at),
-                internal: e.is_internal(),
-                attachments: e.attachments.clone(),
-                omitted: e.doc.get_list("omitted").unwrap_or_default(),
-                from: e.doc.get_str("from").ok().flatten(),
-                subject: e.doc.get_str("subject").ok().flatten(),
-                thread: e.doc.get_str("thread").ok().flatten(),
-                auto: e.doc.get_str("auto").ok().flatten(),
-                file,
-                body: e.body().to_string(),
-            }),
+            Ok(e) => {
+                events.push(EventView {
+                    id: e.id.clone(),
+                    kind: e.kind.clone(),
+                    author: e.author.clone(),
+                    at: format_time(e.at),
+                    internal: e.is_internal(),
+                    attachments: e.attachments.clone(),
+                    omitted: e.doc.get_list("omitted").unwrap_or_default(),
+                    from: e.doc.get_str("from").ok().flatten(),
+                    subject: e.doc.get_str("subject").ok().flatten(),
+                    thread: e.doc.get_str("thread").ok().flatten(),
+                    auto: e.doc.get_str("auto").ok().flatten(),
+                    file: file.clone(),
+                    body: e.body().to_string(),
+                });
+                parsed_events.push((file, e));
+            }
             Err(e) => {
                 eprintln!("warning: {e}");
                 broken.push(e.to_string());
@@ -160,9 +179,22 @@ pub fn run(ctx: &Ctx, args: ShowArgs) -> anyhow::Result<()> {
             .map(ClockView::new)
             .collect()
     };
+    let collision_records = merge::unsettled(parsed_events.iter().map(|(f, e)| (f.as_str(), e)))
+        .into_iter()
+        .map(|u| CollisionRecordView {
+            field: u.record.field,
+            kept: u.record.kept,
+            ours: u.record.ours,
+            theirs: u.record.theirs,
+            base: u.record.base,
+            reason: u.record.reason,
+            file: u.file,
+        })
+        .collect();
     let view = ShowView {
         sla,
         ticket: TicketView::new(&ticket, &config, ctx.now),
+        collision_records,
         description: ticket.doc.body.clone(),
         events,
         broken_events: broken,
@@ -190,6 +222,7 @@ fn print_text(
 ) -> std::io::Result<()> {
     let t = &v.ticket;
     writeln!(out, "{}  {}", t.id, t.subject)?;
+    collision_banner(out, v)?;
     let mut rows: Vec<(&str, String)> = vec![(
         "status",
         match t.status_category {
@@ -332,6 +365,48 @@ fn print_text(
                 h.summary
             )?;
         }
+    }
+    Ok(())
+}
+
+/// Unsettled collisions come first: two clones disagreed, and someone must decide.
+fn collision_banner(out: &mut dyn Write, v: &ShowView) -> std::io::Result<()> {
+    let t = &v.ticket;
+    let mut fields: Vec<&str> = t.collisions.iter().map(String::as_str).collect();
+    for r in &v.collision_records {
+        if !fields.contains(&r.field.as_str()) {
+            fields.push(&r.field);
+        }
+    }
+    let shown = |x: &Option<String>| match x.as_deref() {
+        None => "(not set)".to_string(),
+        Some(s) if s.trim_end().contains('\n') => {
+            format!("{:?} …", s.lines().next().unwrap_or(""))
+        }
+        Some(s) => format!("{s:?}"),
+    };
+    for f in &fields {
+        // The latest unsettled record of the field is the one `resolve` uses.
+        match v.collision_records.iter().rev().find(|r| r.field == *f) {
+            Some(r) => {
+                let what = match &r.reason {
+                    Some(reason) => format!("{reason}; was {}", shown(&r.ours)),
+                    None => format!("kept {}, not kept {}", shown(&r.kept), shown(&r.ours)),
+                };
+                writeln!(out, "  ! COLLISION on {f}: {what}")?;
+            }
+            None => writeln!(
+                out,
+                "  ! COLLISION on {f}: no collision event records the values"
+            )?,
+        }
+    }
+    if let Some(f) = fields.first() {
+        writeln!(
+            out,
+            "  ! settle with `tiketti resolve {} {f} --ours|--theirs|--set {f}=VALUE`",
+            t.id
+        )?;
     }
     Ok(())
 }

@@ -9,8 +9,10 @@
 
 pub mod fsutil;
 pub mod lock;
+pub mod merge;
 pub mod outbox;
 pub mod spool;
+pub mod sync;
 pub mod timeline;
 
 use std::path::{Path, PathBuf};
@@ -55,6 +57,14 @@ pub enum StoreError {
         "the branch moved while this command ran (another program committed); nothing was written, run it again"
     )]
     Raced,
+    #[error("this clone has no remote named {0}")]
+    NoRemote(String),
+    #[error("{0} has no history in common with this clone")]
+    Unrelated(String),
+    #[error("{context}: {message}")]
+    Remote { context: String, message: String },
+    #[error("the sync would overwrite files that are not committed: {}", .0.join(", "))]
+    WouldOverwrite(Vec<String>),
     #[error(transparent)]
     Config(#[from] ConfigError),
     #[error(transparent)]

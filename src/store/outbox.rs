@@ -173,6 +173,29 @@ impl Outbox {
             .any(|f| self.folder(*f).join(format!("{id}.json")).exists())
     }
 
+    /// A ticket re-minted by a merge (an ID clash): its queued messages follow it. The
+    /// bytes are rewritten as its unpushed event files were (the old ID, a random
+    /// 8-character code, appears nowhere else in them).
+    pub fn remap(&self, old: &str, new: &str) -> Result<(), StoreError> {
+        for mut e in self.entries(Folder::Queued)? {
+            if e.ticket.as_deref() != Some(old) {
+                continue;
+            }
+            let raw = self.raw(&e, Folder::Queued)?;
+            let raw = String::from_utf8_lossy(&raw).replace(old, new).into_bytes();
+            e.ticket = Some(new.to_string());
+            e.event = e.event.map(|p| {
+                p.replace(old, new).replace(
+                    &format!("tickets/{}/", &old[..2]),
+                    &format!("tickets/{}/", &new[..2]),
+                )
+            });
+            e.subject = e.subject.replace(old, new);
+            self.put(&e, &raw)?;
+        }
+        Ok(())
+    }
+
     /// The entries of a folder, oldest first. An unreadable record is reported, not hidden.
     pub fn entries(&self, folder: Folder) -> Result<Vec<Entry>, StoreError> {
         let dir = self.folder(folder);

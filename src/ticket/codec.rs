@@ -373,6 +373,43 @@ impl Document {
             e.value = parsed;
             return;
         }
+        self.insert(key, raw, parsed, order);
+    }
+
+    /// The parsed value of `key`, as YAML read it (absent: `None`).
+    pub fn value(&self, key: &str) -> Option<&Value> {
+        self.entry(key).map(|e| &e.value)
+    }
+
+    /// Make `key` what it is in `from`, byte for byte (its raw lines, comments included);
+    /// absent there means removed here. A key new here is placed by `order`, like [`set`].
+    ///
+    /// [`set`]: Document::set
+    pub fn copy_entry(&mut self, from: &Document, key: &str, order: &[&str]) {
+        let Some(src) = from.entry(key) else {
+            self.remove(key);
+            return;
+        };
+        let mut raw = src.raw.replace("\r\n", "\n");
+        if self.newline != "\n" {
+            raw = raw.replace('\n', self.newline);
+        }
+        match self
+            .entries
+            .iter_mut()
+            .find(|e| e.key.as_deref() == Some(key))
+        {
+            Some(e) => {
+                e.raw = raw;
+                e.value = src.value.clone();
+            }
+            None => self.insert(key, raw, src.value.clone(), order),
+        }
+    }
+
+    /// A new entry, before the first existing key that comes later in `order` (unknown
+    /// keys go last).
+    fn insert(&mut self, key: &str, raw: String, value: Value, order: &[&str]) {
         let rank = |k: &str| order.iter().position(|o| *o == k).unwrap_or(order.len());
         let my_rank = rank(key);
         let at = self
@@ -387,7 +424,7 @@ impl Document {
                 key: Some(key.to_string()),
                 raw,
                 line,
-                value: parsed,
+                value,
             },
         );
     }

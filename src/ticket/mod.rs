@@ -7,6 +7,7 @@
 pub mod attachment;
 pub mod codec;
 pub mod id;
+pub mod merge;
 
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 use serde::Serialize;
@@ -18,12 +19,19 @@ pub use id::TicketId;
 #[rustfmt::skip]
 pub const TICKET_KEYS: &[&str] = &[
     "id", "subject", "status", "priority", "category", "assignee", "group", "requester", "cc",
-    "channel", "tags", "due", "parent", "tracker", "created", "fields",
+    "channel", "tags", "due", "parent", "tracker", "created", "fields", "collisions",
 ];
 
 /// Keys a user may not change with `set` (they have their own commands or never change).
 pub const RESERVED_KEYS: &[&str] = &[
-    "id", "status", "assignee", "group", "created", "parent", "tracker",
+    "id",
+    "status",
+    "assignee",
+    "group",
+    "created",
+    "parent",
+    "tracker",
+    "collisions",
 ];
 
 /// Front-matter keys of an event file in the order tiketti writes them.
@@ -31,7 +39,8 @@ pub const RESERVED_KEYS: &[&str] = &[
 pub const EVENT_KEYS: &[&str] = &[
     "id", "kind", "author", "at", "from", "reply_to", "to", "cc", "subject", "date",
     "message_id", "in_reply_to", "references", "thread", "auto", "template", "notice",
-    "routing", "attachments", "omitted", "raw",
+    "routing", "attachments", "omitted", "raw", "field", "base", "ours", "theirs", "kept",
+    "reason", "choice", "value", "resolves",
 ];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -265,6 +274,8 @@ pub struct Ticket {
     pub tracker: Option<String>,
     pub created: DateTime<Utc>,
     pub fields: Vec<(String, String)>,
+    /// Fields with an unsettled collision from a sync (docs/sync.md).
+    pub collisions: Vec<String>,
 }
 
 impl Ticket {
@@ -325,6 +336,7 @@ impl Ticket {
             tracker: opt("tracker")?,
             created,
             fields: doc.get_map("fields")?,
+            collisions: doc.get_list("collisions")?,
             doc,
         })
     }
@@ -411,6 +423,7 @@ pub mod kind {
     pub const COLLISION: &str = "collision";
     /// A tracker's message to every linked ticket, as the tracker records it.
     pub const NOTICE: &str = "notice";
+    pub const RESOLUTION: &str = "resolution";
 }
 
 impl Event {

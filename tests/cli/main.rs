@@ -26,5 +26,6 @@ mod report;
 mod set;
 mod show;
 mod status;
+mod sync;
 mod template;
 mod tracker;
