@@ -4,7 +4,6 @@
 //! files and Maildirs are read directly. Each message becomes a ticket, an event on a
 //! ticket, a recognised duplicate, or a quarantine entry with its reason; one commit each.
 
-use std::collections::HashSet;
 use std::io::{IsTerminal, Read};
 use std::path::PathBuf;
 
@@ -325,18 +324,13 @@ impl<'a> Ingester<'a> {
     fn attachments(
         &self,
         mail: &InboundMail,
-        dir: &str,
+        id: &TicketId,
         event: &mut Event,
         changes: &mut ChangeSet,
     ) {
+        let dir = id.dir();
         let cap = self.config().mail.max_attachment_bytes;
-        let mut taken: HashSet<String> =
-            std::fs::read_dir(self.repo().path(&format!("{dir}/attachments")))
-                .into_iter()
-                .flatten()
-                .flatten()
-                .filter_map(|e| e.file_name().to_str().map(str::to_lowercase))
-                .collect();
+        let mut taken = self.repo().attachment_names(id);
         let (mut names, mut omitted) = (Vec::new(), Vec::new());
         for a in &mail.attachments {
             if a.bytes.len() as u64 > cap {
@@ -360,11 +354,12 @@ impl<'a> Ingester<'a> {
         &self,
         mail: &InboundMail,
         raw: &[u8],
-        dir: &str,
+        id: &TicketId,
         mut event: Event,
         changes: &mut ChangeSet,
     ) {
-        self.attachments(mail, dir, &mut event, changes);
+        self.attachments(mail, id, &mut event, changes);
+        let dir = id.dir();
         event.set_str("raw", &format!("raw/{}.eml", event.id));
         changes.write(format!("{dir}/raw/{}.eml", event.id), raw.to_vec());
         changes.write(
@@ -504,12 +499,11 @@ impl<'a> Ingester<'a> {
         }
         let ticket = Ticket::from_doc(doc)
             .map_err(|e| UserError::new(format!("building ticket {id}: {e}")))?;
-        let dir = id.dir();
         let mut changes = ChangeSet::default();
         changes.write(Repo::ticket_path(&id), ticket.render());
         let mut event = self.inbound_event(mail, eid, at, thread);
         event.set_list("routing", rules);
-        self.message_files(mail, raw, &dir, event, &mut changes);
+        self.message_files(mail, raw, &id, event, &mut changes);
         let mut message = format!("ingest: {id} {}", truncate(&subject, 60));
         let (ack, acknowledgement) = match self.acknowledgement(mail, &ticket, at) {
             Ok(composed) => {
@@ -627,7 +621,6 @@ impl<'a> Ingester<'a> {
     ) -> anyhow::Result<Done> {
         let id = ticket.id.clone();
         let at = self.at(mail);
-        let dir = id.dir();
         let mut changes = ChangeSet::default();
         let mut notes = Vec::new();
         if mail.auto.is_none() {
@@ -648,7 +641,7 @@ impl<'a> Ingester<'a> {
             }
         }
         let event = self.inbound_event(mail, eid, at, reason.as_str());
-        self.message_files(mail, raw, &dir, event, &mut changes);
+        self.message_files(mail, raw, &id, event, &mut changes);
         let path = Repo::ticket_path(&id);
         let on_disk = std::fs::read_to_string(self.repo().path(&path)).unwrap_or_default();
         if ticket.render() != on_disk {

@@ -63,24 +63,14 @@ impl Links {
     }
 }
 
-/// The children of `ticket` that are still open, as `ID (status)` texts.
-pub fn open_children(
-    repo: &Repo,
-    config: &Config,
-    ticket: &TicketId,
-) -> anyhow::Result<Vec<Ticket>> {
-    Ok(Links::scan(repo)?
-        .children_of(ticket)
-        .iter()
-        .filter(|c| config.is_open(&c.status))
-        .cloned()
-        .collect())
-}
-
 /// A parent may not be solved or closed while a child is open. With `force` it may; the
-/// returned note records which children were open and why it was done anyway.
+/// returned note records which children were open and why it was done anyway. `links`
+/// is a scan the caller already has (one for many tickets); without one, the tickets are
+/// scanned only when the move closes the ticket.
+#[allow(clippy::too_many_arguments)]
 pub fn guard_children(
     repo: &Repo,
+    links: Option<&Links>,
     config: &Config,
     ticket: &Ticket,
     to: &str,
@@ -91,7 +81,19 @@ pub fn guard_children(
     if config.is_open(to) {
         return Ok(None);
     }
-    let open = open_children(repo, config, &ticket.id)?;
+    let scanned;
+    let links = match links {
+        Some(l) => l,
+        None => {
+            scanned = Links::scan(repo)?;
+            &scanned
+        }
+    };
+    let open: Vec<&Ticket> = links
+        .children_of(&ticket.id)
+        .iter()
+        .filter(|c| config.is_open(&c.status))
+        .collect();
     if open.is_empty() {
         return Ok(None);
     }
@@ -122,17 +124,10 @@ pub fn guard_children(
                 why.trim().to_string()
             };
             let body = format!("Moved to {to} with open child tickets: {list}.\nReason: {why}\n");
-            // Events are never rewritten: a clash of ID and second (an earlier forced
-            // move in the same second) re-mints, as `note` does.
-            let mint = || Event::new(ctx.mint_event_id(), kind::NOTE, actor, ctx.now, &body);
-            let mut note = mint();
-            while repo
-                .path(&format!("{}/events/{}", ticket.id.dir(), note.file_name()))
-                .exists()
-            {
-                note = mint();
-            }
-            Ok(Some(note))
+            // An earlier forced move in the same second must not be overwritten.
+            Ok(Some(repo.fresh_event(&ticket.id, || {
+                Event::new(ctx.mint_event_id(), kind::NOTE, actor, ctx.now, &body)
+            })))
         }
     }
 }

@@ -39,6 +39,24 @@ use crate::error::UserError;
 use crate::store::{ChangeSet, Lock, Repo};
 use crate::ticket::{Contact, Ticket, TicketId};
 
+/// `--attach` files, read before the lock is taken: (file name, bytes).
+pub fn read_attachments(paths: &[std::path::PathBuf]) -> anyhow::Result<Vec<(String, Vec<u8>)>> {
+    use anyhow::Context as _;
+    paths
+        .iter()
+        .map(|path| {
+            let bytes = std::fs::read(path)
+                .with_context(|| format!("cannot read attachment {}", path.display()))?;
+            let name = path
+                .file_name()
+                .and_then(|n| n.to_str())
+                .unwrap_or("attachment")
+                .to_string();
+            Ok((name, bytes))
+        })
+        .collect()
+}
+
 /// A reading session: the helpdesk and its valid config.
 pub fn open(ctx: &Ctx) -> anyhow::Result<(Repo, Config)> {
     let repo = ctx.repo()?;

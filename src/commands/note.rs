@@ -1,11 +1,8 @@
 //! `tiketti note ID`: an internal note, a new event file, with optional attachments.
 
-use std::collections::HashSet;
 use std::path::PathBuf;
 
-use anyhow::Context as _;
-
-use crate::commands::{Session, say};
+use crate::commands::{Session, read_attachments, say};
 use crate::ctx::Ctx;
 use crate::error::UserError;
 use crate::render::truncate;
@@ -29,17 +26,7 @@ pub struct NoteArgs {
 
 pub fn run(ctx: &Ctx, args: NoteArgs) -> anyhow::Result<()> {
     // Everything the user gives is read before the lock is taken.
-    let mut files = Vec::new();
-    for path in &args.attach {
-        let bytes = std::fs::read(path)
-            .with_context(|| format!("cannot read attachment {}", path.display()))?;
-        let name = path
-            .file_name()
-            .and_then(|n| n.to_str())
-            .unwrap_or("attachment")
-            .to_string();
-        files.push((name, bytes));
-    }
+    let files = read_attachments(&args.attach)?;
     let scratch = std::env::temp_dir().join(format!("tiketti-note-{}.md", std::process::id()));
     let text = tidy(&args.text.read(
         ctx.stdin_is_tty,
@@ -55,13 +42,7 @@ pub fn run(ctx: &Ctx, args: NoteArgs) -> anyhow::Result<()> {
     // A broken ticket.md is reported, not silently annotated.
     session.repo.read_ticket(&id)?;
     let dir = id.dir();
-    let mut taken: HashSet<String> =
-        std::fs::read_dir(session.repo.path(&format!("{dir}/attachments")))
-            .into_iter()
-            .flatten()
-            .flatten()
-            .filter_map(|e| e.file_name().to_str().map(str::to_lowercase))
-            .collect();
+    let mut taken = session.repo.attachment_names(&id);
     let mut changes = ChangeSet::default();
     let mut names = Vec::new();
     for (name, bytes) in files {
@@ -69,8 +50,7 @@ pub fn run(ctx: &Ctx, args: NoteArgs) -> anyhow::Result<()> {
         changes.write(format!("{dir}/attachments/{safe}"), bytes);
         names.push(safe);
     }
-    // Events are never rewritten: a (very unlikely) clash of ID and second re-mints.
-    let mint = || {
+    let mut event = session.repo.fresh_event(&id, || {
         Event::new(
             ctx.mint_event_id(),
             kind::NOTE,
@@ -78,15 +58,7 @@ pub fn run(ctx: &Ctx, args: NoteArgs) -> anyhow::Result<()> {
             ctx.now,
             &text,
         )
-    };
-    let mut event = mint();
-    while session
-        .repo
-        .path(&format!("{dir}/events/{}", event.file_name()))
-        .exists()
-    {
-        event = mint();
-    }
+    });
     event.set_attachments(names);
     changes.write(
         format!("{dir}/events/{}", event.file_name()),

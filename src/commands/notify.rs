@@ -126,6 +126,7 @@ pub fn run(ctx: &Ctx, args: ReplyArgs) -> anyhow::Result<()> {
         crate::commands::status::check_move(&config, &tracker, to)?;
         crate::commands::links::guard_children(
             &session.repo,
+            Some(&links),
             &config,
             &tracker,
             to,
@@ -223,6 +224,7 @@ pub fn run(ctx: &Ctx, args: ReplyArgs) -> anyhow::Result<()> {
                         .and_then(|()| {
                             crate::commands::links::guard_children(
                                 &session.repo,
+                                Some(&links),
                                 &config,
                                 &t,
                                 to,

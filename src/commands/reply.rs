@@ -2,14 +2,11 @@
 //! sent by mail (DESIGN.md §6), optionally from a template and with a status change in
 //! the same commit.
 
-use std::collections::HashSet;
 use std::path::PathBuf;
-
-use anyhow::Context as _;
 
 use crate::commands::mailout::{self, Draft, Thread};
 use crate::commands::outbox;
-use crate::commands::{Session, open, say};
+use crate::commands::{Session, open, read_attachments, say};
 use crate::ctx::Ctx;
 use crate::error::UserError;
 use crate::store::ChangeSet;
@@ -81,17 +78,7 @@ pub fn run(ctx: &Ctx, args: ReplyArgs) -> anyhow::Result<()> {
         })
         .collect::<Result<Vec<_>, _>>()?;
     // Everything the user gives is read before the lock is taken: files, text, editor.
-    let mut files = Vec::new();
-    for path in &args.attach {
-        let bytes = std::fs::read(path)
-            .with_context(|| format!("cannot read attachment {}", path.display()))?;
-        let name = path
-            .file_name()
-            .and_then(|n| n.to_str())
-            .unwrap_or("attachment")
-            .to_string();
-        files.push((name, bytes));
-    }
+    let files = read_attachments(&args.attach)?;
     let scratch = std::env::temp_dir().join(format!("tiketti-reply-{}.md", std::process::id()));
     let (template_subject, text) = match &args.template {
         Some(name) => {
@@ -142,6 +129,7 @@ pub fn run(ctx: &Ctx, args: ReplyArgs) -> anyhow::Result<()> {
         crate::commands::status::check_move(config, &ticket, to)?;
         crate::commands::links::guard_children(
             &session.repo,
+            None,
             config,
             &ticket,
             to,
@@ -151,14 +139,7 @@ pub fn run(ctx: &Ctx, args: ReplyArgs) -> anyhow::Result<()> {
         )?;
         ticket.set_str("status", Some(to))?;
     }
-    let dir = ticket.id.dir();
-    let mut taken: HashSet<String> =
-        std::fs::read_dir(session.repo.path(&format!("{dir}/attachments")))
-            .into_iter()
-            .flatten()
-            .flatten()
-            .filter_map(|e| e.file_name().to_str().map(str::to_lowercase))
-            .collect();
+    let mut taken = session.repo.attachment_names(&ticket.id);
     let attachments: Vec<(String, Vec<u8>)> = files
         .into_iter()
         .map(|(name, bytes)| (attachment::unique(&name, &mut taken), bytes))

@@ -107,6 +107,7 @@ fn move_to(
     check_move(&session.config, &ticket, &to)?;
     let forced = crate::commands::links::guard_children(
         &session.repo,
+        None,
         &session.config,
         &ticket,
         &to,

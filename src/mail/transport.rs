@@ -19,7 +19,7 @@ pub enum Transport {
     Sendmail {
         command: String,
     },
-    Smtp(Box<SmtpTransport>, String),
+    Smtp(Box<SmtpTransport>),
 }
 
 impl Transport {
@@ -35,17 +35,8 @@ impl Transport {
                     .smtp
                     .as_ref()
                     .ok_or("mail.transport is smtp but mail.smtp is not set")?;
-                smtp_transport(smtp)
-                    .map(|t| Transport::Smtp(Box::new(t), format!("smtp://{}", smtp.host)))
+                smtp_transport(smtp).map(|t| Transport::Smtp(Box::new(t)))
             }
-        }
-    }
-
-    /// What `outbox` prints about where mail goes.
-    pub fn describe(&self) -> String {
-        match self {
-            Transport::Sendmail { command } => format!("sendmail command `{command}`"),
-            Transport::Smtp(_, url) => url.clone(),
         }
     }
 
@@ -56,7 +47,7 @@ impl Transport {
         }
         match self {
             Transport::Sendmail { command } => sendmail(command, from, recipients, raw),
-            Transport::Smtp(t, _) => {
+            Transport::Smtp(t) => {
                 let parse = |a: &str| {
                     a.parse::<Address>()
                         .map_err(|e| format!("{a:?} is not an address: {e}"))

@@ -288,6 +288,32 @@ impl Repo {
         }
     }
 
+    /// The names already in a ticket's `attachments/`, lower-cased (a new attachment's
+    /// name must differ from all of them, whatever the file system's case rules).
+    pub fn attachment_names(&self, id: &TicketId) -> std::collections::HashSet<String> {
+        std::fs::read_dir(self.path(&format!("{}/attachments", id.dir())))
+            .into_iter()
+            .flatten()
+            .flatten()
+            .filter_map(|e| e.file_name().to_str().map(str::to_lowercase))
+            .collect()
+    }
+
+    /// A new event for ticket `id` from `mint`, drawn again while its file name is taken:
+    /// events are never rewritten (a clash of ID and second is very unlikely, but a pinned
+    /// `TIKETTI_SEED` makes it certain).
+    pub fn fresh_event(&self, id: &TicketId, mint: impl Fn() -> Event) -> Event {
+        loop {
+            let e = mint();
+            if !self
+                .path(&format!("{}/events/{}", id.dir(), e.file_name()))
+                .exists()
+            {
+                return e;
+            }
+        }
+    }
+
     /// True when the ID is taken in the work tree or in HEAD.
     pub fn id_taken(&self, id: &TicketId) -> bool {
         self.root.join(id.dir()).exists()

@@ -95,10 +95,6 @@ pub struct Outbox {
 }
 
 impl Outbox {
-    pub fn dir(&self) -> &Path {
-        &self.dir
-    }
-
     fn folder(&self, f: Folder) -> PathBuf {
         self.dir.join(f.sub())
     }
@@ -159,7 +155,7 @@ impl Outbox {
     }
 
     /// Forget a queued entry whose commit never happened (the writer failed).
-    pub fn discard(&self, id: &str) {
+    fn discard(&self, id: &str) {
         let dir = self.folder(Folder::Queued);
         let _ = std::fs::remove_file(dir.join(format!("{id}.json")));
         let _ = std::fs::remove_file(dir.join(format!("{id}.eml")));
