@@ -7,6 +7,7 @@
 //! (atomically) and their index entries refreshed. A failure before the ref moves leaves
 //! the work tree, index and history exactly as they were.
 
+pub mod binfmt;
 pub mod fsutil;
 pub mod lock;
 pub mod merge;

@@ -18,8 +18,8 @@ use std::path::Path;
 use std::rc::Rc;
 
 use git2::{Oid, Sort};
-use sha2::{Digest, Sha256};
 
+use super::binfmt::{Reader, Writer};
 use super::{Repo, StoreError, fsutil};
 use crate::report::history::{Change, Field, History};
 use crate::ticket::codec::Document;
@@ -123,9 +123,8 @@ impl Cache {
     // ----- the file -----
 
     fn encode(&self) -> Vec<u8> {
-        let mut b = Vec::with_capacity(64 + self.tickets.len() * 64);
-        b.extend_from_slice(MAGIC);
-        b.extend_from_slice(&VERSION.to_le_bytes());
+        let mut w = Writer::new(MAGIC, VERSION, self.tickets.len() * 64);
+        let b = &mut w.b;
         match self.head {
             Some(h) => {
                 b.push(1);
@@ -133,12 +132,12 @@ impl Cache {
             }
             None => b.push(0),
         }
-        put_u32(&mut b, self.strings.len() as u32);
+        put_u32(b, self.strings.len() as u32);
         for s in &self.strings {
-            put_u32(&mut b, s.len() as u32);
+            put_u32(b, s.len() as u32);
             b.extend_from_slice(s.as_bytes());
         }
-        put_u32(&mut b, self.tickets.len() as u32);
+        put_u32(b, self.tickets.len() as u32);
         let mut ids: Vec<&String> = self.tickets.keys().collect();
         ids.sort();
         for id in ids {
@@ -156,32 +155,23 @@ impl Cache {
                     b.push(2);
                     b.extend_from_slice(oid.as_bytes());
                     for v in f {
-                        put_u32(&mut b, *v);
+                        put_u32(b, *v);
                     }
                 }
             }
-            put_u32(&mut b, e.changes.len() as u32);
+            put_u32(b, e.changes.len() as u32);
             for &(at, f, v) in &e.changes {
                 b.extend_from_slice(&at.to_le_bytes());
                 b.push(f);
-                put_u32(&mut b, v);
+                put_u32(b, v);
             }
         }
-        let sum = Sha256::digest(&b);
-        b.extend_from_slice(&sum);
-        b
+        w.finish()
     }
 
     /// `None` for anything that is not a whole, intact cache of this version.
     fn decode(bytes: &[u8]) -> Option<Cache> {
-        let (body, sum) = bytes.split_at_checked(bytes.len().checked_sub(32)?)?;
-        if Sha256::digest(body).as_slice() != sum {
-            return None;
-        }
-        let mut r = Reader { b: body };
-        if r.take(MAGIC.len())? != MAGIC || r.u32()? != VERSION {
-            return None;
-        }
+        let mut r = Reader::open(bytes, MAGIC, VERSION)?;
         let mut cache = Cache::default();
         if r.u8()? == 1 {
             cache.head = Some(Oid::from_bytes(r.take(20)?).ok()?);
@@ -215,7 +205,7 @@ impl Cache {
                 _ => return None,
             };
             let count = r.u32()? as usize;
-            let mut changes = Vec::with_capacity(count.min(body.len()));
+            let mut changes = Vec::with_capacity(count.min(r.b.len()));
             for _ in 0..count {
                 let (at, f, v) = (r.i64()?, r.u8()?, r.u32()?);
                 if f as usize >= Field::ALL.len() || !valid(v) {
@@ -232,33 +222,12 @@ impl Cache {
                 },
             );
         }
-        r.b.is_empty().then_some(cache)
+        r.is_empty().then_some(cache)
     }
 }
 
 fn put_u32(b: &mut Vec<u8>, v: u32) {
     b.extend_from_slice(&v.to_le_bytes());
-}
-
-struct Reader<'a> {
-    b: &'a [u8],
-}
-
-impl<'a> Reader<'a> {
-    fn take(&mut self, n: usize) -> Option<&'a [u8]> {
-        let (head, rest) = self.b.split_at_checked(n)?;
-        self.b = rest;
-        Some(head)
-    }
-    fn u8(&mut self) -> Option<u8> {
-        Some(self.take(1)?[0])
-    }
-    fn u32(&mut self) -> Option<u32> {
-        Some(u32::from_le_bytes(self.take(4)?.try_into().ok()?))
-    }
-    fn i64(&mut self) -> Option<i64> {
-        Some(i64::from_le_bytes(self.take(8)?.try_into().ok()?))
-    }
 }
 
 /// What a path under `tickets/` is, for the timelines.
