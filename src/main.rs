@@ -4,6 +4,11 @@ use std::process::ExitCode;
 
 use clap::Parser as _;
 
+// Listing 100,000 tickets allocates and frees millions of small strings; mimalloc does
+// that at about twice the speed of the system allocator (docs/performance.md).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let cli = match tiketti::cli::Cli::try_parse() {
         Ok(cli) => cli,

@@ -25,7 +25,7 @@ pub fn run(ctx: &Ctx, args: CustomerArgs) -> anyhow::Result<()> {
     let me = Contact::parse(&args.who)
         .map_err(|why| UserError::new(format!("{:?}: {why}", args.who)))?;
     let mut tickets = Vec::new();
-    for loaded in repo.read_all()? {
+    for loaded in repo.summaries()? {
         match loaded {
             Ok(t) => {
                 let involved = t

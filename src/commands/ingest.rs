@@ -407,7 +407,7 @@ impl<'a> Ingester<'a> {
         if self.load.is_none() {
             let mut load = Workload::default();
             let mut latest: std::collections::HashMap<String, DateTime<Utc>> = Default::default();
-            for t in self.repo().read_all()?.into_iter().flatten() {
+            for t in self.repo().summaries()?.into_iter().flatten() {
                 let Some(a) = &t.assignee else { continue };
                 if self.config().is_open(&t.status) {
                     *load.open.entry(a.clone()).or_default() += 1;

@@ -25,25 +25,24 @@ pub struct Links {
 }
 
 impl Links {
-    /// Scan every ticket that has a link (a substring test first, then a parse).
+    /// Every ticket that has a link, from the ticket cache; the linked tickets are then
+    /// read from their files, so a caller may change and write them.
     pub fn scan(repo: &Repo) -> anyhow::Result<Links> {
         let mut links = Links::default();
-        for id in repo.ticket_ids()? {
-            let Ok(text) = std::fs::read_to_string(repo.path(&Repo::ticket_path(&id))) else {
-                continue;
-            };
-            if !(text.contains("\nparent:") || text.contains("\ntracker:")) {
+        let target = |link: &Option<String>| link.as_deref().and_then(|l| TicketId::parse(l).ok());
+        for summary in repo.summaries()?.into_iter().flatten() {
+            if summary.parent.is_none() && summary.tracker.is_none() {
                 continue;
             }
-            let Ok(t) = Ticket::parse(&text) else {
+            let Ok(t) = repo.read_ticket(&summary.id) else {
                 continue;
             };
-            let target =
-                |link: &Option<String>| link.as_deref().and_then(|l| TicketId::parse(l).ok());
-            if let Some(p) = target(&t.parent).filter(|p| *p != t.id) {
+            let parent = target(&t.parent).filter(|p| *p != t.id);
+            let tracker = target(&t.tracker).filter(|tr| *tr != t.id);
+            if let Some(p) = parent {
                 links.children.entry(p).or_default().push(t.clone());
             }
-            if let Some(tr) = target(&t.tracker).filter(|tr| *tr != t.id) {
+            if let Some(tr) = tracker {
                 links.tracked.entry(tr).or_default().push(t);
             }
         }

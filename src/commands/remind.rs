@@ -233,7 +233,7 @@ pub fn run(ctx: &Ctx, args: RemindArgs) -> anyhow::Result<()> {
         })?;
         wanted.push(agent.id.clone());
     }
-    let tickets: Vec<Ticket> = repo.read_all()?.into_iter().flatten().collect();
+    let tickets: Vec<Ticket> = repo.summaries()?.into_iter().flatten().collect();
     let mut late = late_tickets(&config, &tickets, ctx.now);
     sla_late(ctx, &repo, &config, &tickets, &mut late)?;
     let today = ctx.now.date_naive();

@@ -463,7 +463,7 @@ pub fn run(ctx: &Ctx, args: ReportArgs) -> anyhow::Result<()> {
         });
     }
     let mut tickets = Vec::new();
-    for loaded in repo.read_all()? {
+    for loaded in repo.summaries()? {
         match loaded {
             Ok(t) => tickets.push(t),
             Err(e) => eprintln!("warning: {e}"),

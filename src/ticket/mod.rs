@@ -276,6 +276,9 @@ pub struct Ticket {
     pub fields: Vec<(String, String)>,
     /// Fields with an unsettled collision from a sync (docs/sync.md).
     pub collisions: Vec<String>,
+    /// Read from the ticket cache: the fields above without the document, which must
+    /// never be written back (`render` and `update` refuse).
+    pub(crate) summary: bool,
 }
 
 impl Ticket {
@@ -337,16 +340,37 @@ impl Ticket {
             created,
             fields: doc.get_map("fields")?,
             collisions: doc.get_list("collisions")?,
+            summary: false,
             doc,
         })
     }
 
+    /// The fields without the document, as the ticket cache keeps them.
+    pub fn into_summary(self) -> Ticket {
+        Ticket {
+            doc: Document::new(""),
+            summary: true,
+            ..self
+        }
+    }
+
     pub fn render(&self) -> String {
+        self.no_summary();
         self.doc.render()
+    }
+
+    /// A summary has an empty document: writing it would wipe the ticket's file.
+    fn no_summary(&self) {
+        assert!(
+            !self.summary,
+            "ticket {} is a cached summary; read its file to change it",
+            self.id
+        );
     }
 
     /// Apply a change to the document and re-read the view; on error nothing changes.
     pub fn update(&mut self, change: impl FnOnce(&mut Document)) -> Result<(), CodecError> {
+        self.no_summary();
         let mut doc = self.doc.clone();
         change(&mut doc);
         *self = Ticket::from_doc(doc)?;

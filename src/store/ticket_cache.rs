@@ -1,0 +1,772 @@
+//! The ticket cache (DESIGN.md §8): every ticket.md's front matter, parsed once and kept
+//! in `.git/tiketti/cache/tickets` (never versioned, always rebuildable), so that `list`,
+//! `report` and the link scans read one file instead of 100,000.
+//!
+//! Each entry is keyed by the blob OID of the ticket.md it was parsed from and carries
+//! the file's stamp (mtime, ctime, size, inode) when it was read. A command checks the
+//! work tree, not HEAD: a hand edit not yet committed is what `show` shows, so `list`
+//! must see it too. It stats the `tickets/` directory and its shard directories (a ticket
+//! added or removed changes its shard's stamp; only a changed shard is listed again) and
+//! every ticket.md; a file whose stamp changed is read and hashed, and parsed only when
+//! its OID changed. A stamp taken within two seconds of the change is not kept (git's
+//! "racily clean" entries), so a second write in the same clock tick is never missed.
+//!
+//! A missing cache is built (a progress bar on a terminal); a damaged one, or one of
+//! another version, is rebuilt with a note on stderr. The file is replaced atomically
+//! without the writer lock: every entry is validated on its own each time it is used, so
+//! any complete file two racing readers leave is a correct one.
+
+use std::collections::BTreeMap;
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+
+use chrono::{TimeZone, Utc};
+use git2::{ObjectType, Oid};
+
+use super::binfmt::{FileStamp, Reader, Writer, now_ns};
+use super::{Repo, StoreError, bad_file, fsutil, io_err};
+use crate::ticket::codec::Document;
+use crate::ticket::{Due, Ticket, TicketId, id};
+
+const MAGIC: &[u8; 16] = b"tiketti-tickets\0";
+const VERSION: u32 = 1;
+
+/// One ticket.md as last read: its stamp, its blob, and the encoded summary (a ticket,
+/// or why the file does not parse), decoded only when a caller asks for it.
+#[derive(Debug, Clone)]
+struct Entry<'a> {
+    id: &'a str,
+    stamp: FileStamp,
+    oid: Oid,
+    record: std::borrow::Cow<'a, [u8]>,
+}
+
+#[derive(Debug, Clone, Default)]
+struct Shard {
+    stamp: FileStamp,
+    /// The ticket directories in the shard (with or without a ticket.md), sorted.
+    ids: Vec<String>,
+}
+
+#[derive(Debug, Default)]
+struct Cache<'a> {
+    root: FileStamp,
+    shards: BTreeMap<String, Shard>,
+    /// Sorted by ID.
+    entries: Vec<Entry<'a>>,
+}
+
+/// A ticket's encoded summary, or why its file could not be read.
+type Record<'r> = Result<&'r [u8], StoreError>;
+
+/// What a look at one ticket.md found.
+enum Check {
+    Same,
+    Gone,
+    Read {
+        stamp: FileStamp,
+        oid: Oid,
+        record: Option<Vec<u8>>,
+    },
+    Failed(StoreError),
+}
+
+impl Repo {
+    fn ticket_cache_path(&self) -> PathBuf {
+        self.state_dir().join("cache").join("tickets")
+    }
+
+    /// Every ticket in the work tree, sorted by ID, as a summary (the front matter
+    /// without the document: [`Ticket::into_summary`]) or the error that names its file
+    /// and line. From the ticket cache, brought up to date first.
+    pub fn summaries(&self) -> Result<Vec<Result<Ticket, StoreError>>, StoreError> {
+        let mut out = Vec::new();
+        self.each_summary(|_, t| out.push(t))?;
+        Ok(out)
+    }
+
+    /// Every ticket ID in the work tree (a ticket directory with a ticket.md), sorted.
+    pub fn ticket_ids(&self) -> Result<Vec<TicketId>, StoreError> {
+        let mut out = Vec::new();
+        self.scan(&mut |id, _| out.push(id.clone()))?;
+        Ok(out)
+    }
+
+    /// [`Repo::summaries`] one at a time: a caller that keeps few of them holds few.
+    pub fn each_summary(
+        &self,
+        mut each: impl FnMut(&TicketId, Result<Ticket, StoreError>),
+    ) -> Result<(), StoreError> {
+        self.scan(&mut |id, record| {
+            let rel = || format!("tickets/{}/{id}/ticket.md", id.shard());
+            let t = match record {
+                Err(e) => Err(e),
+                Ok(bytes) => match decode_record(bytes) {
+                    Some(Ok(t)) => Ok(t),
+                    Some(Err((line, message))) => Err(StoreError::BadFile {
+                        path: rel(),
+                        line,
+                        message,
+                    }),
+                    None => Err(StoreError::BadFile {
+                        path: rel(),
+                        line: 1,
+                        message: "the ticket cache entry is damaged; run the command again".into(),
+                    }),
+                },
+            };
+            each(id, t)
+        })
+    }
+
+    /// Bring the cache up to date and hand every ticket's encoded record to `each`, in
+    /// ID order.
+    fn scan(&self, each: &mut dyn FnMut(&TicketId, Record<'_>)) -> Result<(), StoreError> {
+        let path = self.ticket_cache_path();
+        let bytes = std::fs::read(&path).ok();
+        let mut cache = match &bytes {
+            Some(b) => Cache::decode(b).unwrap_or_else(|| {
+                eprintln!(
+                    "note: {} is damaged or from another version of tiketti; rebuilding it",
+                    path.display()
+                );
+                Cache::default()
+            }),
+            None => Cache::default(),
+        };
+        let now = now_ns();
+        let mut changed = self.refresh_dirs(&mut cache, now)?;
+        let ids: Vec<String> = cache
+            .shards
+            .values()
+            .flat_map(|s| s.ids.iter().cloned())
+            .collect();
+        // Both lists are sorted: one merge pairs every ID with its entry.
+        let mut old: Vec<Option<&Entry<'_>>> = Vec::with_capacity(ids.len());
+        let mut next = cache.entries.iter().peekable();
+        for id in &ids {
+            while next.next_if(|e| e.id < id.as_str()).is_some() {}
+            old.push(next.next_if(|e| e.id == id.as_str()));
+        }
+        changed |= old.iter().flatten().count() != cache.entries.len();
+        let checks = self.check_all(&ids, &old, now);
+        let mut entries = Vec::with_capacity(ids.len());
+        let mut failed = Vec::new();
+        for ((id, check), old) in ids.iter().zip(checks).zip(old) {
+            match check {
+                Check::Same => entries.extend(old.cloned()),
+                Check::Gone => changed |= old.is_some(),
+                Check::Read { stamp, oid, record } => {
+                    changed = true;
+                    let record = match record {
+                        Some(r) => std::borrow::Cow::Owned(r),
+                        None => old.map(|e| e.record.clone()).unwrap_or_default(),
+                    };
+                    entries.push(Entry {
+                        id,
+                        stamp,
+                        oid,
+                        record,
+                    });
+                }
+                Check::Failed(e) => {
+                    changed |= old.is_some();
+                    failed.push((id.as_str(), e));
+                }
+            }
+        }
+        let cache = Cache {
+            root: cache.root,
+            shards: cache.shards.clone(),
+            entries,
+        };
+        if changed {
+            // A cache that cannot be written (a read-only clone, a full disk) costs only
+            // the next command the same reading again.
+            let _ = fsutil::replace_atomic(&path, &cache.encode());
+        }
+        let mut failed = failed.into_iter().peekable();
+        for e in &cache.entries {
+            while let Some((id, err)) = failed.next_if(|(id, _)| *id < e.id) {
+                if let Some(id) = TicketId::canonical(id) {
+                    each(&id, Err(err));
+                }
+            }
+            // Every name was checked to be a canonical ID when its shard was listed.
+            if let Some(id) = TicketId::canonical(e.id) {
+                each(&id, Ok(&e.record));
+            }
+        }
+        for (id, err) in failed {
+            if let Some(id) = TicketId::canonical(id) {
+                each(&id, Err(err));
+            }
+        }
+        Ok(())
+    }
+
+    /// Bring the shard lists up to date; true when something changed.
+    fn refresh_dirs(&self, cache: &mut Cache<'_>, now: i64) -> Result<bool, StoreError> {
+        let tickets = self.root.join("tickets");
+        let Some(root) = FileStamp::read(&tickets) else {
+            let changed = !cache.shards.is_empty();
+            *cache = Cache::default();
+            return Ok(changed);
+        };
+        let mut changed = false;
+        if root != cache.root {
+            let names = list_dir(&tickets, |n| n.len() == 2 && id::is_canonical_prefix(n))?;
+            let mut shards = BTreeMap::new();
+            for n in names {
+                let s = cache.shards.remove(&n).unwrap_or_default();
+                shards.insert(n, s);
+            }
+            cache.shards = shards;
+            cache.root = root.settled(now);
+            changed = true;
+        }
+        for (name, shard) in cache.shards.iter_mut() {
+            let dir = tickets.join(name);
+            let stamp = FileStamp::read(&dir).unwrap_or(FileStamp::NONE);
+            if stamp != shard.stamp || stamp == FileStamp::NONE {
+                shard.ids = list_dir(&dir, |n| {
+                    n.starts_with(name.as_str()) && id::is_canonical_ticket_id(n)
+                })?;
+                shard.stamp = stamp.settled(now);
+                changed = true;
+            }
+        }
+        Ok(changed)
+    }
+
+    /// Check every ticket.md against its entry, on all cores.
+    fn check_all(&self, ids: &[String], old: &[Option<&Entry<'_>>], now: i64) -> Vec<Check> {
+        let threads = std::thread::available_parallelism()
+            .map_or(1, |n| n.get())
+            .clamp(1, 4);
+        let missing = old.iter().filter(|e| e.is_none()).count();
+        let bar = (missing >= 2000 && std::io::stderr().is_terminal()).then(|| {
+            let bar = indicatif::ProgressBar::new(missing as u64);
+            if let Ok(style) = indicatif::ProgressStyle::with_template(
+                "building the ticket cache {bar:40} {pos}/{len} tickets {eta}",
+            ) {
+                bar.set_style(style);
+            }
+            bar
+        });
+        let tickets = self.root.join("tickets");
+        let chunk = ids.len().div_ceil(threads).max(1);
+        let checks = std::thread::scope(|scope| {
+            let workers: Vec<_> = ids
+                .chunks(chunk)
+                .zip(old.chunks(chunk))
+                .map(|(part, old)| {
+                    let bar = bar.clone();
+                    let tickets = tickets.as_path();
+                    scope.spawn(move || {
+                        let mut shards = ShardDirs::new(tickets);
+                        let mut read = 0;
+                        let out: Vec<Check> = part
+                            .iter()
+                            .zip(old)
+                            .map(|(id, old)| {
+                                let c = check(&mut shards, id, *old, now);
+                                if matches!(c, Check::Read { .. }) {
+                                    read += 1;
+                                    if read % 256 == 0
+                                        && let Some(b) = &bar
+                                    {
+                                        b.inc(256);
+                                    }
+                                }
+                                c
+                            })
+                            .collect();
+                        out
+                    })
+                })
+                .collect();
+            workers
+                .into_iter()
+                .flat_map(|w| w.join().expect("a cache worker panicked"))
+                .collect()
+        });
+        if let Some(b) = bar {
+            b.finish_and_clear();
+        }
+        checks
+    }
+}
+
+/// The shard directories one worker has open: a ticket.md is looked up relative to its
+/// shard (two path components instead of the whole absolute path, which is most of what
+/// a `stat` costs when the inodes are cached).
+struct ShardDirs<'p> {
+    tickets: &'p Path,
+    #[cfg(unix)]
+    open: Option<(String, std::fs::File)>,
+}
+
+impl<'p> ShardDirs<'p> {
+    fn new(tickets: &'p Path) -> ShardDirs<'p> {
+        ShardDirs {
+            tickets,
+            #[cfg(unix)]
+            open: None,
+        }
+    }
+
+    /// The stamp of `<shard>/<id>/ticket.md`; `None` when it is not a file.
+    fn stamp(&mut self, id: &str) -> std::io::Result<Option<FileStamp>> {
+        #[cfg(unix)]
+        {
+            use rustix::fs::{AtFlags, FileType, statat};
+            let shard = &id[..2];
+            if self.open.as_ref().is_none_or(|(s, _)| s != shard) {
+                let dir = std::fs::File::open(self.tickets.join(shard))?;
+                self.open = Some((shard.to_string(), dir));
+            }
+            let Some((_, dir)) = &self.open else {
+                unreachable!("opened above")
+            };
+            let st = match statat(dir, format!("{id}/ticket.md"), AtFlags::empty()) {
+                Ok(st) => st,
+                Err(e) if e == rustix::io::Errno::NOENT || e == rustix::io::Errno::NOTDIR => {
+                    return Ok(None);
+                }
+                Err(e) => return Err(e.into()),
+            };
+            if FileType::from_raw_mode(st.st_mode) != FileType::RegularFile {
+                return Ok(None);
+            }
+            Ok(Some(FileStamp {
+                mtime_ns: st.st_mtime * 1_000_000_000 + st.st_mtime_nsec as i64,
+                ctime_ns: st.st_ctime * 1_000_000_000 + st.st_ctime_nsec as i64,
+                size: st.st_size as u64,
+                ino: st.st_ino,
+            }))
+        }
+        #[cfg(not(unix))]
+        {
+            match std::fs::metadata(self.tickets.join(&id[..2]).join(id).join("ticket.md")) {
+                Ok(m) if m.is_file() => Ok(Some(FileStamp::of(&m))),
+                Ok(_) => Ok(None),
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+                Err(e) => Err(e),
+            }
+        }
+    }
+}
+
+/// Compare one ticket.md with its entry; read and hash it only when its stamp changed,
+/// and parse it only when its blob did.
+fn check(shards: &mut ShardDirs<'_>, id: &str, old: Option<&Entry<'_>>, now: i64) -> Check {
+    let rel = format!("tickets/{}/{id}/ticket.md", &id[..2]);
+    let stamp = match shards.stamp(id) {
+        Ok(Some(s)) => s,
+        Ok(None) => return Check::Gone,
+        Err(e) => return Check::Failed(io_err(format!("cannot read {rel}"))(e)),
+    };
+    if old.is_some_and(|e| e.stamp == stamp && stamp != FileStamp::NONE) {
+        return Check::Same;
+    }
+    let bytes = match std::fs::read(shards.tickets.join(&id[..2]).join(id).join("ticket.md")) {
+        Ok(b) => b,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Check::Gone,
+        Err(e) => return Check::Failed(io_err(format!("cannot read {rel}"))(e)),
+    };
+    let oid = match Oid::hash_object(ObjectType::Blob, &bytes) {
+        Ok(oid) => oid,
+        Err(e) => return Check::Failed(e.into()),
+    };
+    let stamp = stamp.settled(now);
+    if old.is_some_and(|e| e.oid == oid) {
+        return Check::Read {
+            stamp,
+            oid,
+            record: None,
+        };
+    }
+    let parsed = match std::str::from_utf8(&bytes) {
+        Err(e) => Err((
+            line_at(&bytes, e.valid_up_to()),
+            "the file is not UTF-8 text".to_string(),
+        )),
+        Ok(text) => match parse_summary(id, &rel, text) {
+            Ok(t) => Ok(t),
+            Err(StoreError::BadFile { line, message, .. }) => Err((line, message)),
+            Err(e) => return Check::Failed(e),
+        },
+    };
+    Check::Read {
+        stamp,
+        oid,
+        record: Some(encode_record(&parsed)),
+    }
+}
+
+/// What `Repo::read_ticket` checks, as a summary.
+fn parse_summary(id: &str, rel: &str, text: &str) -> Result<Ticket, StoreError> {
+    let ticket = Ticket::parse(text).map_err(|e| bad_file(rel, e))?;
+    if ticket.id.as_str() != id {
+        return Err(StoreError::BadFile {
+            line: ticket.doc.line_of("id").unwrap_or(1),
+            path: rel.to_string(),
+            message: format!("field `id` says {} but the directory is {id}", ticket.id),
+        });
+    }
+    Ok(ticket.into_summary())
+}
+
+fn line_at(bytes: &[u8], offset: usize) -> usize {
+    1 + bytes[..offset].iter().filter(|&&b| b == b'\n').count()
+}
+
+/// The names in `dir` that `keep` accepts, sorted; none when it does not exist.
+fn list_dir(dir: &Path, keep: impl Fn(&str) -> bool) -> Result<Vec<String>, StoreError> {
+    let entries = match std::fs::read_dir(dir) {
+        Ok(rd) => rd,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(e) => return Err(io_err(format!("cannot read {}", dir.display()))(e)),
+    };
+    let mut names: Vec<String> = entries
+        .flatten()
+        .filter_map(|e| e.file_name().into_string().ok())
+        .filter(|n| keep(n))
+        .collect();
+    names.sort();
+    Ok(names)
+}
+
+// ----- the file -----
+
+impl<'a> Cache<'a> {
+    fn encode(&self) -> Vec<u8> {
+        let size: usize = self.entries.iter().map(|e| e.record.len() + 72).sum();
+        let mut w = Writer::new(MAGIC, VERSION, size);
+        w.stamp(self.root);
+        w.u32(self.shards.len() as u32);
+        for (name, s) in &self.shards {
+            w.str(name);
+            w.stamp(s.stamp);
+            w.strs(&s.ids);
+        }
+        w.u32(self.entries.len() as u32);
+        for e in &self.entries {
+            w.str(e.id);
+            w.stamp(e.stamp);
+            w.bytes(e.oid.as_bytes());
+            w.u32(e.record.len() as u32);
+            w.bytes(&e.record);
+        }
+        w.finish()
+    }
+
+    /// `None` for anything that is not a whole, intact cache of this version. The
+    /// records stay encoded, borrowed from `bytes`.
+    fn decode(bytes: &'a [u8]) -> Option<Cache<'a>> {
+        let mut r = Reader::open(bytes, MAGIC, VERSION)?;
+        let mut cache = Cache {
+            root: r.stamp()?,
+            ..Cache::default()
+        };
+        for _ in 0..r.u32()? {
+            let name = r.string()?;
+            let shard = Shard {
+                stamp: r.stamp()?,
+                ids: r.strings()?,
+            };
+            cache.shards.insert(name, shard);
+        }
+        let n = r.u32()? as usize;
+        cache.entries.reserve(n.min(r.b.len() / 64));
+        for _ in 0..n {
+            let id = r.str()?;
+            let stamp = r.stamp()?;
+            let oid = Oid::from_bytes(r.take(20)?).ok()?;
+            let len = r.u32()? as usize;
+            let record = std::borrow::Cow::Borrowed(r.take(len)?);
+            if cache.entries.last().is_some_and(|e: &Entry<'_>| e.id >= id) {
+                return None;
+            }
+            cache.entries.push(Entry {
+                id,
+                stamp,
+                oid,
+                record,
+            });
+        }
+        r.is_empty().then_some(cache)
+    }
+}
+
+/// A summary, or the line and message of why the file does not parse.
+type Summary = Result<Ticket, (usize, String)>;
+
+fn encode_record(parsed: &Summary) -> Vec<u8> {
+    let mut w = Writer::default();
+    match parsed {
+        Err((line, message)) => {
+            w.u8(0);
+            w.u32(*line as u32);
+            w.str(message);
+        }
+        Ok(t) => {
+            w.u8(1);
+            encode_ticket(&mut w, t);
+        }
+    }
+    w.b
+}
+
+/// `None` when the record is damaged (the file's checksum makes that a bug, not chance).
+fn decode_record(bytes: &[u8]) -> Option<Summary> {
+    let mut r = Reader { b: bytes };
+    let s = match r.u8()? {
+        0 => Err((r.u32()? as usize, r.string()?)),
+        1 => Ok(decode_ticket(&mut r)?),
+        _ => return None,
+    };
+    r.is_empty().then_some(s)
+}
+
+fn encode_ticket(w: &mut Writer, t: &Ticket) {
+    w.str(t.id.as_str());
+    w.str(&t.subject);
+    w.str(&t.status);
+    for v in [
+        &t.priority,
+        &t.category,
+        &t.assignee,
+        &t.group,
+        &t.requester,
+        &t.channel,
+        &t.parent,
+        &t.tracker,
+    ] {
+        w.opt_str(v.as_deref());
+    }
+    w.strs(&t.cc);
+    w.strs(&t.tags);
+    w.opt_str(t.due.map(Due::to_text).as_deref());
+    w.i64(t.created.timestamp());
+    w.u32(t.created.timestamp_subsec_nanos());
+    w.u32(t.fields.len() as u32);
+    for (k, v) in &t.fields {
+        w.str(k);
+        w.str(v);
+    }
+    w.strs(&t.collisions);
+}
+
+fn decode_ticket(r: &mut Reader<'_>) -> Option<Ticket> {
+    let id = TicketId::canonical(r.str()?)?;
+    let subject = r.string()?;
+    let status = r.string()?;
+    let mut opts: [Option<String>; 8] = Default::default();
+    for o in &mut opts {
+        *o = r.opt_string()?;
+    }
+    let [
+        priority,
+        category,
+        assignee,
+        group,
+        requester,
+        channel,
+        parent,
+        tracker,
+    ] = opts;
+    let cc = r.strings()?;
+    let tags = r.strings()?;
+    let due = match r.opt_string()? {
+        None => None,
+        Some(s) => Some(Due::parse(&s)?),
+    };
+    let created = Utc.timestamp_opt(r.i64()?, r.u32()?).single()?;
+    let n = r.u32()? as usize;
+    let mut fields = Vec::with_capacity(n.min(r.b.len() / 8));
+    for _ in 0..n {
+        fields.push((r.string()?, r.string()?));
+    }
+    let collisions = r.strings()?;
+    Some(Ticket {
+        doc: Document::new(""),
+        id,
+        subject,
+        status,
+        priority,
+        category,
+        assignee,
+        group,
+        requester,
+        cc,
+        channel,
+        tags,
+        due,
+        parent,
+        tracker,
+        created,
+        fields,
+        collisions,
+        summary: true,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ticket_text(id: &str, status: &str, assignee: &str) -> String {
+        format!(
+            "---\nid: {id}\nsubject: Tilaus {id} ei näy\nstatus: {status}\nassignee: {assignee}\n\
+             requester: Märta Ström <marta@example.com>\ncc:\n  - b@example.com\ntags:\n  - vip\n\
+             due: 2026-11-30\ncreated: 2026-11-01T10:00:00.5Z\nfields:\n  order: \"123\"\n---\nBody\n"
+        )
+    }
+
+    fn write(repo: &Repo, id: &str, text: &str) {
+        let dir = repo.root().join("tickets").join(&id[..2]).join(id);
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("ticket.md"), text).unwrap();
+    }
+
+    /// What reading every file afresh gives, as comparable text.
+    fn fresh(repo: &Repo) -> Vec<String> {
+        let mut ids: Vec<TicketId> = Vec::new();
+        for shard in std::fs::read_dir(repo.root().join("tickets"))
+            .unwrap()
+            .flatten()
+        {
+            for d in std::fs::read_dir(shard.path()).unwrap().flatten() {
+                if d.path().join("ticket.md").exists() {
+                    ids.push(TicketId::parse(d.file_name().to_str().unwrap()).unwrap());
+                }
+            }
+        }
+        ids.sort();
+        ids.iter()
+            .map(|id| match repo.read_ticket(id) {
+                Ok(t) => format!("{:?}", t.into_summary()),
+                Err(e) => e.to_string(),
+            })
+            .collect()
+    }
+
+    fn cached(repo: &Repo) -> Vec<String> {
+        repo.summaries()
+            .unwrap()
+            .into_iter()
+            .map(|t| match t {
+                Ok(t) => format!("{t:?}"),
+                Err(e) => e.to_string(),
+            })
+            .collect()
+    }
+
+    /// Make every stamp old enough to be kept, as minutes passing would.
+    fn age(repo: &Repo) {
+        fn walk(p: &Path, old: std::time::SystemTime) {
+            if p.is_dir() {
+                for e in std::fs::read_dir(p).unwrap().flatten() {
+                    walk(&e.path(), old);
+                }
+            }
+            std::fs::File::open(p).unwrap().set_modified(old).unwrap();
+        }
+        let old = std::time::SystemTime::now() - std::time::Duration::from_secs(60);
+        walk(&repo.root().join("tickets"), old);
+    }
+
+    fn repo() -> (tempfile::TempDir, Repo) {
+        let dir = tempfile::tempdir().unwrap();
+        let (repo, _) = Repo::init_git(dir.path()).unwrap();
+        (dir, repo)
+    }
+
+    #[test]
+    fn the_cache_gives_what_the_files_say_and_follows_every_change() {
+        let (_d, repo) = repo();
+        assert!(cached(&repo).is_empty());
+        write(&repo, "AAAAAAAA", &ticket_text("AAAAAAAA", "open", "anna"));
+        write(&repo, "AABBBBBB", &ticket_text("AABBBBBB", "new", "bob"));
+        write(&repo, "ZZZZZZZZ", "---\nid: ZZZZZZZZ\nstatus: open\n---\n");
+        age(&repo);
+        assert_eq!(cached(&repo), fresh(&repo));
+        assert!(cached(&repo)[2].contains("tickets/ZZ/ZZZZZZZZ/ticket.md:"));
+        assert!(repo.ticket_cache_path().exists());
+
+        // An edit of the same size, a new ticket, a removed one, a fixed broken one.
+        write(&repo, "AAAAAAAA", &ticket_text("AAAAAAAA", "open", "bert"));
+        write(
+            &repo,
+            "CCCCCCCC",
+            &ticket_text("CCCCCCCC", "solved", "anna"),
+        );
+        std::fs::remove_dir_all(repo.root().join("tickets/AA/AABBBBBB")).unwrap();
+        write(&repo, "ZZZZZZZZ", &ticket_text("ZZZZZZZZ", "open", "anna"));
+        let now = cached(&repo);
+        assert_eq!(now, fresh(&repo));
+        assert_eq!(now.len(), 3);
+        assert!(now[0].contains("\"bert\""), "{}", now[0]);
+
+        // Recent stamps were not kept: a second same-size edit in the same instant is seen.
+        write(&repo, "AAAAAAAA", &ticket_text("AAAAAAAA", "open", "cleo"));
+        assert!(cached(&repo)[0].contains("\"cleo\""));
+        age(&repo);
+        assert_eq!(cached(&repo), fresh(&repo));
+        assert_eq!(
+            repo.ticket_ids()
+                .unwrap()
+                .iter()
+                .map(|i| i.as_str().to_string())
+                .collect::<Vec<_>>(),
+            ["AAAAAAAA", "CCCCCCCC", "ZZZZZZZZ"]
+        );
+    }
+
+    #[test]
+    fn a_damaged_cache_is_rebuilt_not_trusted() {
+        let (_d, repo) = repo();
+        write(&repo, "AAAAAAAA", &ticket_text("AAAAAAAA", "open", "anna"));
+        age(&repo);
+        let good = cached(&repo);
+        let path = repo.ticket_cache_path();
+        let mut bytes = std::fs::read(&path).unwrap();
+        let n = bytes.len();
+        bytes[n / 2] ^= 0x20;
+        std::fs::write(&path, &bytes).unwrap();
+        assert_eq!(cached(&repo), good);
+        std::fs::write(&path, b"garbage").unwrap();
+        assert_eq!(cached(&repo), good);
+        assert_eq!(std::fs::read(&path).unwrap().len(), n);
+    }
+
+    #[test]
+    fn a_file_the_directory_disowns_is_an_error_naming_it() {
+        let (_d, repo) = repo();
+        write(&repo, "AAAAAAAA", &ticket_text("BBBBBBBB", "open", "anna"));
+        let dir = repo.root().join("tickets/AA/AACCCCCC");
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("ticket.md"), b"---\nid: AACCCCCC\n\xff\n").unwrap();
+        let all = repo.summaries().unwrap();
+        let err = all[0].as_ref().unwrap_err().to_string();
+        assert!(err.starts_with("tickets/AA/AAAAAAAA/ticket.md:2:"), "{err}");
+        assert!(err.contains("says BBBBBBBB"), "{err}");
+        // Read again from the cache, the same messages; a file that is not text names
+        // the line where it stops being text.
+        let again = cached(&repo);
+        assert_eq!(again[0], err);
+        assert_eq!(
+            again[1],
+            "tickets/AA/AACCCCCC/ticket.md:3: the file is not UTF-8 text"
+        );
+    }
+
+    #[test]
+    #[should_panic(expected = "cached summary")]
+    fn a_summary_is_never_written() {
+        let t = Ticket::parse(&ticket_text("AAAAAAAA", "open", "anna")).unwrap();
+        let _ = t.into_summary().render();
+    }
+}
