@@ -394,3 +394,52 @@ fn hand_written_statuses_are_filterable_but_typos_are_not() {
     let err = repo.run(&["list", "--status", "slvd"]).fails(1).to_string();
     assert!(err.contains("unknown status \"slvd\""), "{err}");
 }
+
+/// The ticket cache (.git/tiketti/cache/tickets) is a copy, never the truth: a hand edit
+/// not yet committed shows at once, and a damaged cache is rebuilt with a note.
+#[test]
+fn the_ticket_cache_follows_hand_edits_and_survives_damage() {
+    let repo = TestRepo::new();
+    let id = repo.new_ticket("Printer jam", &[]);
+    let ids = |args: &[&str]| {
+        let mut all = vec!["list", "--format", "ids"];
+        all.extend_from_slice(args);
+        repo.run(&all).ok().to_string()
+    };
+    assert_eq!(ids(&["--status", "new"]), id);
+    let cache = repo.path(".git/tiketti/cache/tickets");
+    assert!(cache.is_file());
+
+    // Same length, same second: only the content differs.
+    let file = repo.ticket_file(&id);
+    let text = std::fs::read_to_string(&file).unwrap();
+    std::fs::write(&file, text.replace("status: new", "status: old")).unwrap();
+    assert_eq!(ids(&["--status", "new"]), "");
+    assert_eq!(ids(&["--status", "old"]), id);
+
+    std::fs::write(&cache, b"not a cache").unwrap();
+    let run = repo.run(&["list", "--format", "ids", "--status", "old"]);
+    assert_eq!(run.ok(), id);
+    assert!(
+        run.stderr
+            .contains("is damaged or from another version of tiketti; rebuilding it"),
+        "{}",
+        run.stderr
+    );
+    let again = repo.run(&["list", "--format", "ids"]);
+    assert_eq!(again.ok(), id);
+    assert_eq!(again.stderr, "");
+
+    // A ticket file that stops parsing is named on every run, with its line.
+    std::fs::write(&file, text.replace("created:", "created: [")).unwrap();
+    for _ in 0..2 {
+        let run = repo.run(&["list", "--format", "ids"]);
+        assert_eq!(run.ok(), "");
+        assert!(
+            run.stderr
+                .contains(&format!("tickets/{}/{id}/ticket.md:", &id[..2])),
+            "{}",
+            run.stderr
+        );
+    }
+}
