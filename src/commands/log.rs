@@ -77,8 +77,9 @@ pub fn run(ctx: &Ctx, args: LogArgs) -> anyhow::Result<()> {
     let (repo, _config) = open(ctx)?;
     let id = repo.resolve(&args.id)?;
     let dir = format!("{}/", id.dir());
+    let mut progress = crate::commands::WalkProgress::new();
     let entries: Vec<LogEntry> = repo
-        .history(&id, args.limit)?
+        .history(&id, args.limit, &mut |d, t| progress.tick(d, t))?
         .into_iter()
         .map(|r| LogEntry {
             changes: if r.before.is_none() {

@@ -31,6 +31,7 @@ pub mod status;
 pub mod sync;
 pub mod template_cmd;
 
+use std::io::IsTerminal;
 use std::io::Write;
 
 use crate::config::Config;
@@ -329,4 +330,41 @@ pub fn say(line: &str) -> anyhow::Result<()> {
     let mut out = std::io::stdout().lock();
     writeln!(out, "{line}")?;
     Ok(())
+}
+
+/// A line on a terminal while a long git history is read into the timelines cache (the
+/// first time, or after a clone), ended when dropped.
+pub struct WalkProgress {
+    tty: bool,
+    shown: bool,
+}
+
+impl WalkProgress {
+    pub fn new() -> WalkProgress {
+        WalkProgress {
+            tty: std::io::stderr().is_terminal(),
+            shown: false,
+        }
+    }
+
+    pub fn tick(&mut self, done: usize, total: usize) {
+        if self.tty && total >= 2000 {
+            eprint!("\rreading history: {done}/{total} commits");
+            self.shown = true;
+        }
+    }
+}
+
+impl Default for WalkProgress {
+    fn default() -> Self {
+        WalkProgress::new()
+    }
+}
+
+impl Drop for WalkProgress {
+    fn drop(&mut self) {
+        if self.shown {
+            eprintln!();
+        }
+    }
 }

@@ -7,7 +7,7 @@
 mod html;
 
 use std::collections::BTreeMap;
-use std::io::{IsTerminal, Write};
+use std::io::Write;
 use std::path::PathBuf;
 
 use chrono::{DateTime, NaiveDate, Utc};
@@ -156,18 +156,8 @@ impl SlaContext {
 
 /// The timeline cache, with a line on a terminal while a long history is read.
 fn read_timelines(repo: &Repo) -> anyhow::Result<Timelines> {
-    let tty = std::io::stderr().is_terminal();
-    let mut shown = false;
-    let timelines = repo.timelines(&mut |done, total| {
-        if tty && total >= 2000 {
-            eprint!("\rreading history: {done}/{total} commits");
-            shown = true;
-        }
-    })?;
-    if shown {
-        eprintln!();
-    }
-    Ok(timelines)
+    let mut progress = crate::commands::WalkProgress::new();
+    Ok(repo.timelines(&mut |done, total| progress.tick(done, total))?)
 }
 
 /// One SLA clock as `show` and `report` print it.

@@ -160,8 +160,9 @@ pub fn run(ctx: &Ctx, args: ShowArgs) -> anyhow::Result<()> {
     let links = Links::scan(&repo)?;
     let mut children = Vec::new();
     tree(&links, &id, 0, &mut vec![id.clone()], &mut children);
+    let mut progress = crate::commands::WalkProgress::new();
     let history = repo
-        .history(&id, Some(args.history))?
+        .history(&id, Some(args.history), &mut |d, t| progress.tick(d, t))?
         .into_iter()
         .map(|r| HistoryView {
             commit: r.commit,

@@ -21,7 +21,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use chrono::{DateTime, TimeZone, Utc};
-use git2::{ErrorCode, FileMode, Oid, Repository, Signature, Time};
+use git2::{ErrorCode, FileMode, Repository, Signature, Time};
 
 use crate::config::{self, Config, ConfigError};
 use crate::ticket::codec::CodecError;
@@ -358,45 +358,34 @@ impl Repo {
         Some(String::from_utf8_lossy(blob.content()).into_owned())
     }
 
-    /// Commits that changed the ticket's directory, newest first (at most `limit`).
+    /// Commits that changed the ticket's directory, newest first (at most `limit`),
+    /// from the timelines cache (`progress` as for [`Repo::timelines`]).
     pub fn history(
         &self,
         id: &TicketId,
         limit: Option<usize>,
+        progress: &mut dyn FnMut(usize, usize),
     ) -> Result<Vec<Revision>, StoreError> {
-        if limit == Some(0) || self.head_commit()?.is_none() {
+        if limit == Some(0) {
             return Ok(Vec::new());
         }
         let dir = id.dir();
         let file = Repo::ticket_path(id);
-        let mut walk = self.git.revwalk()?;
-        walk.push_head()?;
-        walk.set_sorting(git2::Sort::TOPOLOGICAL | git2::Sort::TIME)?;
-        let dir_path = Path::new(&dir);
         let mut out = Vec::new();
-        for oid in walk {
-            let commit = self.git.find_commit(oid?)?;
+        for oid in self
+            .ticket_commits(id.as_str(), progress)?
+            .into_iter()
+            .take(limit.unwrap_or(usize::MAX))
+        {
+            let commit = self.git.find_commit(oid)?;
             let tree = commit.tree()?;
-            let mine = tree.get_path(dir_path).ok().map(|e| e.id());
-            let parents: Vec<git2::Tree<'_>> =
-                commit.parents().filter_map(|p| p.tree().ok()).collect();
-            let parent_ids: Vec<Option<Oid>> = parents
-                .iter()
-                .map(|t| t.get_path(dir_path).ok().map(|e| e.id()))
-                .collect();
-            let touched = if parent_ids.is_empty() {
-                mine.is_some()
-            } else {
-                parent_ids.iter().all(|p| *p != mine)
+            let before_tree = match commit.parents().next() {
+                Some(p) => Some(p.tree()?),
+                None => None,
             };
-            if !touched {
-                continue;
-            }
-            let before_tree = parents.first();
-            let added = self.added_paths(before_tree, &tree, &dir)?;
             let author = commit.author();
             out.push(Revision {
-                commit: commit.id().to_string(),
+                commit: oid.to_string(),
                 author: author.name().unwrap_or("").to_string(),
                 email: author.email().unwrap_or("").to_string(),
                 time: Utc
@@ -404,28 +393,29 @@ impl Repo {
                     .single()
                     .unwrap_or_default(),
                 summary: commit.summary().unwrap_or("").to_string(),
-                before: before_tree.and_then(|t| self.blob_text(t, &file)),
+                before: before_tree.as_ref().and_then(|t| self.blob_text(t, &file)),
                 after: self.blob_text(&tree, &file),
-                added,
+                added: self.added_paths(before_tree.as_ref(), &tree, &dir)?,
             });
-            if limit.is_some_and(|l| out.len() >= l) {
-                break;
-            }
         }
         Ok(out)
     }
 
+    /// The paths under `dir` that `after` has and `before` has not; only the ticket's own
+    /// subtrees are compared.
     fn added_paths(
         &self,
         before: Option<&git2::Tree<'_>>,
         after: &git2::Tree<'_>,
         dir: &str,
     ) -> Result<Vec<String>, StoreError> {
-        let mut opts = git2::DiffOptions::new();
-        opts.pathspec(dir);
-        let diff = self
-            .git
-            .diff_tree_to_tree(before, Some(after), Some(&mut opts))?;
+        let sub = |t: Option<&git2::Tree<'_>>| {
+            t.and_then(|t| t.get_path(Path::new(dir)).ok())
+                .and_then(|e| self.git.find_tree(e.id()).ok())
+        };
+        let diff =
+            self.git
+                .diff_tree_to_tree(sub(before).as_ref(), sub(Some(after)).as_ref(), None)?;
         Ok(diff
             .deltas()
             .filter(|d| d.status() == git2::Delta::Added)
@@ -433,7 +423,7 @@ impl Repo {
                 d.new_file()
                     .path()
                     .and_then(|p| p.to_str())
-                    .map(str::to_string)
+                    .map(|p| format!("{dir}/{p}"))
             })
             .collect())
     }

@@ -26,7 +26,7 @@ use crate::ticket::codec::Document;
 use crate::ticket::{Event, id, kind};
 
 const MAGIC: &[u8; 16] = b"tiketti-timeline";
-const VERSION: u32 = 1;
+const VERSION: u32 = 2;
 const NONE: u32 = u32::MAX;
 const NO_TIME: i64 = i64::MIN;
 
@@ -59,6 +59,9 @@ struct Entry {
     /// The last ticket.md blob seen for this ticket and its fields, so the next commit
     /// need not read its parent's version again.
     last: Option<(Oid, Fields)>,
+    /// The commits that changed the ticket's directory (indexes into `Cache::commits`),
+    /// oldest first: `show` and `log` read a ticket's history from here.
+    commits: Vec<u32>,
 }
 
 #[derive(Debug, Default, Clone, PartialEq)]
@@ -67,6 +70,8 @@ struct Cache {
     strings: Vec<Rc<str>>,
     ids: HashMap<Rc<str>, u32>,
     tickets: HashMap<String, Entry>,
+    /// Every commit that changed some ticket, in walk order.
+    commits: Vec<Oid>,
 }
 
 impl Cache {
@@ -137,6 +142,10 @@ impl Cache {
             put_u32(b, s.len() as u32);
             b.extend_from_slice(s.as_bytes());
         }
+        put_u32(b, self.commits.len() as u32);
+        for c in &self.commits {
+            b.extend_from_slice(c.as_bytes());
+        }
         put_u32(b, self.tickets.len() as u32);
         let mut ids: Vec<&String> = self.tickets.keys().collect();
         ids.sort();
@@ -165,6 +174,10 @@ impl Cache {
                 b.push(f);
                 put_u32(b, v);
             }
+            put_u32(b, e.commits.len() as u32);
+            for &c in &e.commits {
+                put_u32(b, c);
+            }
         }
         w.finish()
     }
@@ -182,6 +195,11 @@ impl Cache {
             let s: Rc<str> = Rc::from(std::str::from_utf8(r.take(len)?).ok()?);
             cache.strings.push(s.clone());
             cache.ids.insert(s, i);
+        }
+        let n = r.u32()? as usize;
+        cache.commits.reserve(n.min(r.b.len() / 20));
+        for _ in 0..n {
+            cache.commits.push(Oid::from_bytes(r.take(20)?).ok()?);
         }
         let n = r.u32()?;
         cache.tickets.reserve(n as usize);
@@ -213,12 +231,22 @@ impl Cache {
                 }
                 changes.push((at, f, v));
             }
+            let count = r.u32()? as usize;
+            let mut commits = Vec::with_capacity(count.min(r.b.len()));
+            for _ in 0..count {
+                let c = r.u32()?;
+                if c as usize >= cache.commits.len() {
+                    return None;
+                }
+                commits.push(c);
+            }
             cache.tickets.insert(
                 id,
                 Entry {
                     changes,
                     first_reply,
                     last,
+                    commits,
                 },
             );
         }
@@ -329,10 +357,41 @@ impl Repo {
         &self,
         progress: &mut dyn FnMut(usize, usize),
     ) -> Result<Timelines, StoreError> {
+        Ok(match self.timeline_cache(progress)? {
+            Some((cache, walked)) => cache.timelines(walked),
+            None => Timelines::default(),
+        })
+    }
+
+    /// The commits that changed ticket `id`'s directory, newest first, from the same
+    /// cache as the timelines.
+    pub fn ticket_commits(
+        &self,
+        id: &str,
+        progress: &mut dyn FnMut(usize, usize),
+    ) -> Result<Vec<Oid>, StoreError> {
+        let Some((cache, _)) = self.timeline_cache(progress)? else {
+            return Ok(Vec::new());
+        };
+        Ok(cache.tickets.get(id).map_or_else(Vec::new, |e| {
+            e.commits
+                .iter()
+                .rev()
+                .map(|&i| cache.commits[i as usize])
+                .collect()
+        }))
+    }
+
+    /// The cache brought up to HEAD and how many commits that took; `None` on an
+    /// unborn branch.
+    fn timeline_cache(
+        &self,
+        progress: &mut dyn FnMut(usize, usize),
+    ) -> Result<Option<(Cache, usize)>, StoreError> {
         let path = self.timeline_cache_path();
         let head = match self.head_commit()? {
             Some(c) => c.id(),
-            None => return Ok(Timelines::default()),
+            None => return Ok(None),
         };
         let cached = std::fs::read(&path)
             .ok()
@@ -343,14 +402,14 @@ impl Repo {
             });
         let mut cache = cached.unwrap_or_default();
         if cache.head == Some(head) {
-            return Ok(cache.timelines(0));
+            return Ok(Some((cache, 0)));
         }
         let walked = self.walk_into(&mut cache, head, progress)?;
         cache.head = Some(head);
         // A cache that cannot be written (a read-only clone, a full disk) only costs the
         // next run the walk again; the figures are the same.
-        let _ = fsutil::write_atomic(&path, &cache.encode());
-        Ok(cache.timelines(walked))
+        let _ = fsutil::replace_atomic(&path, &cache.encode());
+        Ok(Some((cache, walked)))
     }
 
     /// Walk the commits after `cache.head` up to `head`, oldest first, into `cache`.
@@ -394,7 +453,25 @@ impl Repo {
             .map(|p| p.tree())
             .collect::<Result<_, _>>()?;
         let mut changes = Vec::new();
-        self.diff_tickets(&tree, parents.first(), &mut changes)?;
+        let mut touched = Vec::new();
+        self.diff_tickets(&tree, parents.first(), &mut changes, &mut touched)?;
+        // A ticket's history holds the commits whose tree of it differs from every
+        // parent's (a merge that only brought one side's change is not one of them).
+        let mut index = None;
+        for (id, dir, new) in touched {
+            if parents
+                .iter()
+                .skip(1)
+                .any(|p| p.get_path(Path::new(&dir)).ok().map(|e| e.id()) == Some(new))
+            {
+                continue;
+            }
+            let i = *index.get_or_insert_with(|| {
+                cache.commits.push(oid);
+                (cache.commits.len() - 1) as u32
+            });
+            cache.tickets.entry(id).or_default().commits.push(i);
+        }
         for c in changes {
             // In a merge, only what the merge itself made: a blob no parent has.
             if parents.len() > 1
@@ -421,6 +498,7 @@ impl Repo {
         new: &git2::Tree<'_>,
         old: Option<&git2::Tree<'_>>,
         out: &mut Vec<FileChange>,
+        touched: &mut Vec<(String, String, Oid)>,
     ) -> Result<(), StoreError> {
         let Some(new) = self.subtree(Some(new), "tickets")? else {
             return Ok(());
@@ -434,6 +512,7 @@ impl Repo {
             let old_shard = old_shard.map(|o| self.git.find_tree(o)).transpose()?;
             for (ticket, new_t, old_t) in changed_trees(&new_shard, old_shard.as_ref()) {
                 let dir = format!("tickets/{shard}/{ticket}");
+                touched.push((ticket.clone(), dir.clone(), new_t));
                 let new_t = self.git.find_tree(new_t)?;
                 let old_t = old_t.map(|o| self.git.find_tree(o)).transpose()?;
                 let blob = |t: Option<&git2::Tree<'_>>| {
@@ -562,8 +641,13 @@ mod tests {
                     Oid::from_str("89abcdef0123456789abcdef0123456789abcdef").unwrap(),
                     Some([open, anna, NONE]),
                 )),
+                commits: vec![0, 1],
             },
         );
+        c.commits = vec![
+            Oid::from_str("1111111111111111111111111111111111111111").unwrap(),
+            Oid::from_str("2222222222222222222222222222222222222222").unwrap(),
+        ];
         c.tickets.insert("X5NAHYXY".into(), Entry::default());
         c
     }
@@ -694,6 +778,13 @@ mod tests {
             Some(&(500, "status", Some("solved".into())))
         );
         let full = t.get("7KQ3F9XM");
+        // The ticket's commits, newest first: the merge made its own change (the merged
+        // ticket.md is neither side's), so it is one of them.
+        let commits = repo.ticket_commits("7KQ3F9XM", &mut |_, _| {}).unwrap();
+        assert_eq!(commits.len(), 5);
+        assert_eq!(commits[0], git.refname_to_id("refs/heads/main").unwrap());
+        assert_eq!(commits[4], c1);
+        assert!(commits.contains(&ours) && commits.contains(&theirs));
 
         // Damaged: rebuilt, the same.
         let path = repo.timeline_cache_path();
