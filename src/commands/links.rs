@@ -30,10 +30,7 @@ impl Links {
     pub fn scan(repo: &Repo) -> anyhow::Result<Links> {
         let mut links = Links::default();
         let target = |link: &Option<String>| link.as_deref().and_then(|l| TicketId::parse(l).ok());
-        for summary in repo.summaries()?.into_iter().flatten() {
-            if summary.parent.is_none() && summary.tracker.is_none() {
-                continue;
-            }
+        for summary in repo.linked_summaries()? {
             let Ok(t) = repo.read_ticket(&summary.id) else {
                 continue;
             };

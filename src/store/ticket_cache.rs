@@ -29,7 +29,7 @@ use crate::ticket::codec::Document;
 use crate::ticket::{Due, Ticket, TicketId, id};
 
 const MAGIC: &[u8; 16] = b"tiketti-tickets\0";
-const VERSION: u32 = 1;
+const VERSION: u32 = 2;
 
 /// One ticket.md as last read: its stamp, its blob, and the encoded summary (a ticket,
 /// or why the file does not parse), decoded only when a caller asks for it.
@@ -89,6 +89,21 @@ impl Repo {
     pub fn ticket_ids(&self) -> Result<Vec<TicketId>, StoreError> {
         let mut out = Vec::new();
         self.scan(&mut |id, _| out.push(id.clone()))?;
+        Ok(out)
+    }
+
+    /// The summaries of the tickets that name a parent or a tracker; the others are not
+    /// even decoded.
+    pub fn linked_summaries(&self) -> Result<Vec<Ticket>, StoreError> {
+        let mut out = Vec::new();
+        self.scan(&mut |_, record| {
+            if let Ok(bytes) = record
+                && has_link(bytes)
+                && let Some(Ok(t)) = decode_record(bytes)
+            {
+                out.push(t);
+            }
+        })?;
         Ok(out)
     }
 
@@ -531,6 +546,9 @@ fn decode_record(bytes: &[u8]) -> Option<Summary> {
 }
 
 fn encode_ticket(w: &mut Writer, t: &Ticket) {
+    // The links first: a link scan decodes only the tickets that have one.
+    w.opt_str(t.parent.as_deref());
+    w.opt_str(t.tracker.as_deref());
     w.str(t.id.as_str());
     w.str(&t.subject);
     w.str(&t.status);
@@ -541,8 +559,6 @@ fn encode_ticket(w: &mut Writer, t: &Ticket) {
         &t.group,
         &t.requester,
         &t.channel,
-        &t.parent,
-        &t.tracker,
     ] {
         w.opt_str(v.as_deref());
     }
@@ -559,24 +575,27 @@ fn encode_ticket(w: &mut Writer, t: &Ticket) {
     w.strs(&t.collisions);
 }
 
+/// Whether a ticket record names a parent or a tracker, read without decoding it.
+fn has_link(record: &[u8]) -> bool {
+    let mut r = Reader { b: record };
+    r.u8() == Some(1)
+        && matches!(
+            (r.opt_string(), r.opt_string()),
+            (Some(p), Some(t)) if p.is_some() || t.is_some()
+        )
+}
+
 fn decode_ticket(r: &mut Reader<'_>) -> Option<Ticket> {
+    let parent = r.opt_string()?;
+    let tracker = r.opt_string()?;
     let id = TicketId::canonical(r.str()?)?;
     let subject = r.string()?;
     let status = r.string()?;
-    let mut opts: [Option<String>; 8] = Default::default();
+    let mut opts: [Option<String>; 6] = Default::default();
     for o in &mut opts {
         *o = r.opt_string()?;
     }
-    let [
-        priority,
-        category,
-        assignee,
-        group,
-        requester,
-        channel,
-        parent,
-        tracker,
-    ] = opts;
+    let [priority, category, assignee, group, requester, channel] = opts;
     let cc = r.strings()?;
     let tags = r.strings()?;
     let due = match r.opt_string()? {
