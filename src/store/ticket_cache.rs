@@ -30,6 +30,8 @@ use crate::ticket::{Due, Ticket, TicketId, id};
 
 const MAGIC: &[u8; 16] = b"tiketti-tickets\0";
 const VERSION: u32 = 2;
+/// Entries read again since the file was written that make it worth writing again.
+const REWRITE_AFTER: usize = 64;
 
 /// One ticket.md as last read: its stamp, its blob, and the encoded summary (a ticket,
 /// or why the file does not parse), decoded only when a caller asks for it.
@@ -139,18 +141,19 @@ impl Repo {
     fn scan(&self, each: &mut dyn FnMut(&TicketId, Record<'_>)) -> Result<(), StoreError> {
         let path = self.ticket_cache_path();
         let bytes = std::fs::read(&path).ok();
-        let mut cache = match &bytes {
-            Some(b) => Cache::decode(b).unwrap_or_else(|| {
-                eprintln!(
-                    "note: {} is damaged or from another version of tiketti; rebuilding it",
-                    path.display()
-                );
-                Cache::default()
-            }),
-            None => Cache::default(),
-        };
+        let decoded = bytes.as_deref().map(Cache::decode);
+        if let Some(None) = decoded {
+            eprintln!(
+                "note: {} is damaged or from another version of tiketti; rebuilding it",
+                path.display()
+            );
+        }
+        let fresh = !matches!(decoded, Some(Some(_)));
+        let mut cache = decoded.flatten().unwrap_or_default();
         let now = now_ns();
-        let mut changed = self.refresh_dirs(&mut cache, now)?;
+        // How much was read again: a little is cheaper to read again next time than
+        // the whole file (30 MB at 100,000 tickets) is to write.
+        let mut work = self.refresh_dirs(&mut cache, now)?;
         let ids: Vec<String> = cache
             .shards
             .values()
@@ -163,16 +166,16 @@ impl Repo {
             while next.next_if(|e| e.id < id.as_str()).is_some() {}
             old.push(next.next_if(|e| e.id == id.as_str()));
         }
-        changed |= old.iter().flatten().count() != cache.entries.len();
+        work += cache.entries.len() - old.iter().flatten().count();
         let checks = self.check_all(&ids, &old, now);
         let mut entries = Vec::with_capacity(ids.len());
         let mut failed = Vec::new();
         for ((id, check), old) in ids.iter().zip(checks).zip(old) {
             match check {
                 Check::Same => entries.extend(old.cloned()),
-                Check::Gone => changed |= old.is_some(),
+                Check::Gone => work += usize::from(old.is_some()),
                 Check::Read { stamp, oid, record } => {
-                    changed = true;
+                    work += 1;
                     let record = match record {
                         Some(r) => std::borrow::Cow::Owned(r),
                         None => old.map(|e| e.record.clone()).unwrap_or_default(),
@@ -185,7 +188,7 @@ impl Repo {
                     });
                 }
                 Check::Failed(e) => {
-                    changed |= old.is_some();
+                    work += usize::from(old.is_some());
                     failed.push((id.as_str(), e));
                 }
             }
@@ -195,7 +198,7 @@ impl Repo {
             shards: cache.shards.clone(),
             entries,
         };
-        if changed {
+        if fresh || work >= REWRITE_AFTER {
             // A cache that cannot be written (a read-only clone, a full disk) costs only
             // the next command the same reading again.
             let _ = fsutil::replace_atomic(&path, &cache.encode());
@@ -220,15 +223,15 @@ impl Repo {
         Ok(())
     }
 
-    /// Bring the shard lists up to date; true when something changed.
-    fn refresh_dirs(&self, cache: &mut Cache<'_>, now: i64) -> Result<bool, StoreError> {
+    /// Bring the shard lists up to date; how many directories were listed again.
+    fn refresh_dirs(&self, cache: &mut Cache<'_>, now: i64) -> Result<usize, StoreError> {
         let tickets = self.root.join("tickets");
         let Some(root) = FileStamp::read(&tickets) else {
-            let changed = !cache.shards.is_empty();
+            let changed = cache.shards.len();
             *cache = Cache::default();
             return Ok(changed);
         };
-        let mut changed = false;
+        let mut changed = 0;
         if root != cache.root {
             let names = list_dir(&tickets, |n| n.len() == 2 && id::is_canonical_prefix(n))?;
             let mut shards = BTreeMap::new();
@@ -238,7 +241,7 @@ impl Repo {
             }
             cache.shards = shards;
             cache.root = root.settled(now);
-            changed = true;
+            changed += 1;
         }
         for (name, shard) in cache.shards.iter_mut() {
             let dir = tickets.join(name);
@@ -248,7 +251,7 @@ impl Repo {
                     n.starts_with(name.as_str()) && id::is_canonical_ticket_id(n)
                 })?;
                 shard.stamp = stamp.settled(now);
-                changed = true;
+                changed += 1;
             }
         }
         Ok(changed)
