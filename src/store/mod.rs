@@ -9,6 +9,7 @@
 
 pub mod binfmt;
 pub mod fsutil;
+pub mod gitindex;
 pub mod lock;
 pub mod merge;
 pub mod outbox;
