@@ -589,16 +589,23 @@ impl Repo {
 
     /// Bring the index entries of `touched` up to date with the work tree: with
     /// `gitindex` (a stream over the file), or where it cannot, with libgit2 (which loads
-    /// and rewrites the whole index). A written file's entry gets the blob of the commit,
-    /// which is what libgit2 would hash from the file: tiketti's `.gitattributes` turns
-    /// every filter off under `tickets/`.
+    /// and rewrites the whole index). A written file's entry gets the blob just committed,
+    /// so the index matches HEAD for it; libgit2 hashes the file instead, through any
+    /// clean filter, which gives the same blob because tiketti's `.gitattributes` turns
+    /// conversion off under `tickets/`.
     fn update_index(&self, touched: &[gitindex::Change<'_>]) -> Result<(), StoreError> {
         let cfg = self.git.config()?;
         let flag = |key: &str, default: bool| cfg.get_bool(key).unwrap_or(default);
         // Case-folding and symlink-less clones match entries in ways libgit2 knows.
         if !flag("core.ignorecase", false) && flag("core.symlinks", true) {
-            let trust_filemode = flag("core.filemode", true);
-            match gitindex::update(self.git.path(), &self.root, touched, trust_filemode) {
+            let stamp = self.state_dir().join("index-stamp");
+            let target = gitindex::Target {
+                git_dir: self.git.path(),
+                work_dir: &self.root,
+                trust_filemode: flag("core.filemode", true),
+                stamp: &stamp,
+            };
+            match gitindex::update(&target, touched) {
                 Ok(()) => return Ok(()),
                 Err(gitindex::IndexError::Unsupported(_)) => {}
                 Err(source) => {
