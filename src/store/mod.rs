@@ -621,6 +621,9 @@ impl Repo {
             }
         }
         let mut index = self.git.index()?;
+        // libgit2 keeps the index it loaded earlier in this process (a sync's status
+        // checks); the file may have been written since, by the code above among others.
+        index.read(false)?;
         let removed = |p: &str| {
             touched
                 .iter()
