@@ -81,6 +81,11 @@ pub fn update(target: &Target<'_>, changes: &[Change<'_>]) -> Result<()> {
         trust_filemode,
         stamp,
     } = *target;
+    if !cfg!(unix) {
+        return Err(Unsupported(
+            "stat data as git records it is read on Unix only",
+        ));
+    }
     let touches = touches(work_dir, changes)?;
     let mut lock = Lock::take(git_dir.join("index.lock"))?;
     let index_path = git_dir.join("index");
@@ -145,8 +150,8 @@ pub fn update(target: &Target<'_>, changes: &[Change<'_>]) -> Result<()> {
     Ok(())
 }
 
-/// Written over the old stamp in place: truncating a file waits for the journal, which is
-/// busy writing out the index just renamed; a torn stamp fails its own checksum.
+/// Written over the old stamp in place, not truncated: freeing its block waited ~15 ms on
+/// the disk right after the old index had been freed. A torn stamp fails its own checksum.
 fn save_stamp(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     let mut f = OpenOptions::new()
         .write(true)
@@ -171,9 +176,9 @@ fn stamp_file(stamp: FileStamp, checksum: &[u8; HASH]) -> Vec<u8> {
 }
 
 /// Whether the index file (`meta`, with `checksum` at its end) is the one whose stamp is
-/// in `stamp`. Every writer of the index but this module replaces the file by a new one
-/// (git and libgit2 rename `index.lock` over it), and every write changes the change
-/// time, which no program can set back.
+/// in `stamp`. Every writer of the index, this one included, replaces the file by a new
+/// one (renames `index.lock` over it), and every write changes the change time, which no
+/// program can set back.
 fn written_here(stamp: &Path, meta: &std::fs::Metadata, checksum: &[u8; HASH]) -> bool {
     let Ok(bytes) = std::fs::read(stamp) else {
         return false;
