@@ -655,6 +655,10 @@ impl<'p> Walk<'p> {
                 return Err(Unsupported("a sparse index"));
             }
             let stage = (raw.flags >> 12) & 3;
+            // Where a path goes is found by comparing: that needs the order git keeps.
+            if self.cur < self.prev {
+                return Err(Unsupported("the index is not in order"));
+            }
             if std::mem::take(&mut self.touched_prev) && self.cur == self.prev {
                 return Err(Unsupported("a touched path has conflict stages"));
             }
@@ -1488,7 +1492,7 @@ mod tests {
         type Setup = fn(&Desk);
         type Writes<'a> = &'a [(&'a str, &'a str)];
         let b_md: Writes<'_> = &[("b.md", "x\n")];
-        let cases: [(&str, Setup, Writes<'_>, &[&str]); 11] = [
+        let cases: [(&str, Setup, Writes<'_>, &[&str]); 12] = [
             (
                 "split",
                 |d| drop(d.git(&["update-index", "--split-index"])),
@@ -1563,6 +1567,13 @@ mod tests {
                 "no index",
                 |d| std::fs::remove_file(d.index()).unwrap(),
                 b_md,
+                &[],
+            ),
+            (
+                "not in order",
+                // b.md and y.md have names of the same length: swap them.
+                |d| rewrite(d, |b| swap_names(b, b"b.md", b"y.md")),
+                &[("d0.md", "x\n")],
                 &[],
             ),
             ("does not store", |_| {}, &[("d/../b.md", "x\n")], &[]),
@@ -1664,6 +1675,17 @@ mod tests {
             let id = desk.git(&["hash-object", "d/x.md"]);
             format!("100644 {} 0\td/x.md\n", id.trim())
         });
+    }
+
+    fn swap_names(data: &mut [u8], a: &[u8], b: &[u8]) {
+        let at = |data: &[u8], name: &[u8]| {
+            data.windows(name.len() + 1)
+                .position(|w| w[..name.len()] == *name && w[name.len()] == 0)
+                .unwrap()
+        };
+        let (i, j) = (at(data, a), at(data, b));
+        data[i..i + a.len()].copy_from_slice(b);
+        data[j..j + b.len()].copy_from_slice(a);
     }
 
     fn find_extension<'d>(data: &'d [u8], sig: &str) -> Option<&'d [u8]> {
