@@ -140,6 +140,10 @@ fn classify(err: &anyhow::Error) -> (i32, Option<String>, Vec<String>) {
                 StoreError::Remote { .. } => Some(
                     "check the remote's URL (`git remote -v`) and that you can reach it (`git fetch`)".into(),
                 ),
+                StoreError::Index { paths, .. } => Some(format!(
+                    "the commit and the files are right; when no git command is running, `git reset -q -- {}` updates the index",
+                    paths.join(" ")
+                )),
                 _ => None,
             };
             return (exit::ERROR, hint, Vec::new());

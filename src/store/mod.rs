@@ -9,6 +9,7 @@
 
 pub mod binfmt;
 pub mod fsutil;
+pub mod gitindex;
 pub mod lock;
 pub mod merge;
 pub mod outbox;
@@ -21,7 +22,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use chrono::{DateTime, TimeZone, Utc};
-use git2::{ErrorCode, FileMode, Repository, Signature, Time};
+use git2::{ErrorCode, FileMode, Oid, Repository, Signature, Time};
 
 use crate::config::{self, Config, ConfigError};
 use crate::ticket::codec::CodecError;
@@ -71,6 +72,11 @@ pub enum StoreError {
     Config(#[from] ConfigError),
     #[error(transparent)]
     Lock(#[from] lock::LockError),
+    #[error("committed, but the index was not updated: {source}")]
+    Index {
+        paths: Vec<String>,
+        source: gitindex::IndexError,
+    },
     #[error("git: {0}")]
     Git(#[from] git2::Error),
     #[error("{context}: {source}")]
@@ -458,9 +464,11 @@ impl Repo {
             }
         };
         let mut update = git2::build::TreeUpdateBuilder::new();
+        let mut blobs = Vec::with_capacity(changes.writes.len());
         for (path, bytes) in &changes.writes {
             let oid = self.git.blob(bytes)?;
             update.upsert(path.as_str(), oid, FileMode::Blob);
+            blobs.push(oid);
         }
         for path in &changes.removes {
             update.remove(path.as_str());
@@ -490,18 +498,18 @@ impl Repo {
             }
             Err(e) => return Err(e.into()),
         }
-        self.update_worktree(changes)?;
+        self.update_worktree(changes, &blobs)?;
         Ok(oid.to_string())
     }
 
-    fn update_worktree(&self, changes: &ChangeSet) -> Result<(), StoreError> {
-        let mut index = self.git.index()?;
+    /// Write the changed files and bring their index entries along; `blobs` are the
+    /// written files' blobs, in order.
+    fn update_worktree(&self, changes: &ChangeSet, blobs: &[Oid]) -> Result<(), StoreError> {
         for (path, bytes) in &changes.writes {
             let full = self.path(path);
             fsutil::write_atomic(&full, bytes).map_err(io_err(format!(
                 "committed, but could not write {path} (run `git checkout HEAD -- {path}`)"
             )))?;
-            index.add_path(Path::new(path))?;
         }
         for path in &changes.removes {
             let full = self.path(path);
@@ -510,7 +518,6 @@ impl Repo {
                 Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
                 Err(e) => return Err(io_err(format!("committed, but could not remove {path}"))(e)),
             }
-            let _ = index.remove_path(Path::new(path));
             // Drop directories the removal emptied, up to the root.
             let mut dir = full.parent();
             while let Some(d) = dir {
@@ -518,6 +525,76 @@ impl Repo {
                     break;
                 }
                 dir = d.parent();
+            }
+        }
+        let touched: Vec<gitindex::Change<'_>> = changes
+            .writes
+            .iter()
+            .zip(blobs)
+            .map(|((path, _), blob)| gitindex::Change::Write {
+                path,
+                blob: oid_bytes(blob),
+            })
+            .chain(
+                changes
+                    .removes
+                    .iter()
+                    .map(|path| gitindex::Change::Remove { path }),
+            )
+            .collect();
+        self.update_index(&touched)
+    }
+
+    /// Bring the index entries of `touched` up to date with the work tree: with
+    /// `gitindex` (a stream over the file), or where it cannot, with libgit2 (which loads
+    /// and rewrites the whole index). A written file's entry gets the blob just committed,
+    /// so the index matches HEAD for it; libgit2 hashes the file instead, through any
+    /// clean filter, which gives the same blob because tiketti's `.gitattributes` turns
+    /// conversion off under `tickets/`.
+    fn update_index(&self, touched: &[gitindex::Change<'_>]) -> Result<(), StoreError> {
+        let cfg = self.git.config()?;
+        let flag = |key: &str, default: bool| cfg.get_bool(key).unwrap_or(default);
+        // Case-folding and symlink-less clones match entries in ways libgit2 knows.
+        if !flag("core.ignorecase", false) && flag("core.symlinks", true) {
+            let stamp = self.state_dir().join("index-stamp");
+            let target = gitindex::Target {
+                git_dir: self.git.path(),
+                work_dir: &self.root,
+                trust_filemode: flag("core.filemode", true),
+                stamp: &stamp,
+            };
+            match gitindex::update(&target, touched) {
+                Ok(()) => return Ok(()),
+                Err(gitindex::IndexError::Unsupported(_)) => {}
+                Err(source) => {
+                    let paths = touched
+                        .iter()
+                        .map(|c| match c {
+                            gitindex::Change::Write { path, .. } => path.to_string(),
+                            gitindex::Change::Remove { path } => path.to_string(),
+                        })
+                        .collect();
+                    return Err(StoreError::Index { paths, source });
+                }
+            }
+        }
+        let mut index = self.git.index()?;
+        // libgit2 keeps the index it loaded earlier in this process (a sync's status
+        // checks); the file may have been written since, by the code above among others.
+        index.read(false)?;
+        let removed = |p: &str| {
+            touched
+                .iter()
+                .any(|c| matches!(c, gitindex::Change::Remove { path } if *path == p))
+        };
+        for change in touched {
+            match change {
+                // A file written and then removed is not there to add.
+                gitindex::Change::Write { path, .. } if removed(path) => {}
+                gitindex::Change::Write { path, .. } => index.add_path(Path::new(path))?,
+                gitindex::Change::Remove { path } => {
+                    let _ = index.remove_path(Path::new(path));
+                }
             }
         }
         index.write()?;
@@ -577,6 +654,12 @@ impl Repo {
         }
         Ok(index)
     }
+}
+
+fn oid_bytes(oid: &Oid) -> [u8; 20] {
+    let mut b = [0; 20];
+    b.copy_from_slice(oid.as_bytes());
+    b
 }
 
 fn absolute(p: &Path) -> Result<PathBuf, StoreError> {

@@ -18,7 +18,7 @@ use chrono::{DateTime, Utc};
 use git2::{ErrorCode, FileMode, Oid, Signature, Time};
 
 use super::merge::{self, Collision, PathCollision, Remint, Rules, Three};
-use super::{Identity, Lock, Repo, StoreError, fsutil, io_err};
+use super::{Identity, Lock, Repo, StoreError, fsutil, gitindex, io_err};
 use crate::config::{self, Config};
 use crate::ticket::TicketId;
 use crate::ticket::codec::Document;
@@ -731,26 +731,28 @@ impl Repo {
             }
             done.push(change);
         }
-        let mut index = self.git.index()?;
-        for (p, _, new) in &changes {
-            let r = match new {
-                Some(_) => index.add_path(Path::new(p)),
-                None => index.remove_path(Path::new(p)),
-            };
-            r.map_err(|e| StoreError::Io {
-                context: format!(
-                    "the branch and work tree are at {to}, but the index entry of {p} could not be updated (run `git reset -q`)"
-                ),
-                source: std::io::Error::other(e.message().to_string()),
-            })?;
+        let mut touched = Vec::with_capacity(changes.len());
+        for (path, _, new) in &changes {
+            touched.push(match new {
+                Some((bytes, _)) => {
+                    let blob = Oid::hash_object(git2::ObjectType::Blob, bytes)?;
+                    gitindex::Change::Write {
+                        path,
+                        blob: super::oid_bytes(&blob),
+                    }
+                }
+                None => gitindex::Change::Remove { path },
+            });
         }
-        index.write().map_err(|e| StoreError::Io {
+        self.update_index(&touched).map_err(|e| StoreError::Io {
             context: format!(
-                "the branch and work tree are at {to}, but the index could not be written (run `git reset -q`)"
+                "the branch and work tree are at {to}, but the index could not be updated (run `git reset -q` when no git command is running)"
             ),
-            source: std::io::Error::other(e.message().to_string()),
-        })?;
-        Ok(())
+            source: std::io::Error::other(match e {
+                StoreError::Index { source, .. } => source.to_string(),
+                e => e.to_string(),
+            }),
+        })
     }
 
     /// Write (or, for `None`, remove) one work-tree file; folders a removal empties go.
