@@ -1527,32 +1527,7 @@ mod tests {
                 &[("d/x.md", "x\n")],
                 &[],
             ),
-            (
-                "conflict stages",
-                |d| {
-                    let id = d.git(&["rev-parse", "HEAD:b.md"]);
-                    let id = id.trim();
-                    d.git(&["rm", "-q", "--cached", "b.md"]);
-                    let info = format!("100644 {id} 1\tb.md\n100644 {id} 2\tb.md\n");
-                    let mut child = Command::new("git")
-                        .args(["update-index", "--index-info"])
-                        .current_dir(d.root())
-                        .env("GIT_CONFIG_NOSYSTEM", "1")
-                        .env("GIT_CONFIG_GLOBAL", "/dev/null")
-                        .stdin(std::process::Stdio::piped())
-                        .spawn()
-                        .unwrap();
-                    child
-                        .stdin
-                        .take()
-                        .unwrap()
-                        .write_all(info.as_bytes())
-                        .unwrap();
-                    assert!(child.wait().unwrap().success());
-                },
-                b_md,
-                &[],
-            ),
+            ("conflict stages", |d| make_conflict(d, "b.md"), b_md, &[]),
             (
                 "needs a folder",
                 |d| std::fs::remove_file(d.root().join("b.md")).unwrap(),
@@ -1659,6 +1634,43 @@ mod tests {
         let staged = desk.git(&["ls-files", "-s", "b.md"]);
         assert_eq!(staged, format!("100644 {} 0\tb.md\n", id.trim()));
         assert_eq!(desk.git(&["diff-files", "--name-only"]), "");
+    }
+
+    /// `path` in conflict: stages 1 and 2 instead of its entry.
+    fn make_conflict(d: &Desk, path: &str) {
+        let id = d.git(&["rev-parse", &format!("HEAD:{path}")]);
+        d.git(&["rm", "-q", "--cached", path]);
+        let info = format!("100644 {0} 1\t{path}\n100644 {0} 2\t{path}\n", id.trim());
+        let mut child = Command::new("git")
+            .args(["update-index", "--index-info"])
+            .current_dir(d.root())
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .env("GIT_CONFIG_GLOBAL", "/dev/null")
+            .stdin(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut stdin = child.stdin.take().unwrap();
+        stdin.write_all(info.as_bytes()).unwrap();
+        drop(stdin);
+        assert!(child.wait().unwrap().success());
+    }
+
+    #[test]
+    fn the_untracked_cache_goes_and_resolve_undo_stays() {
+        let desk = Desk::new(FILES);
+        desk.git(&["config", "core.untrackedCache", "true"]);
+        make_conflict(&desk, "y.md");
+        desk.git(&["add", "y.md"]);
+        desk.git(&["status", "--porcelain"]);
+        let mut before = desk.extensions();
+        before.sort();
+        assert_eq!(before, ["REUC", "TREE", "UNTR"]);
+        let undo = desk.git(&["ls-files", "--resolve-undo"]);
+        assert!(undo.contains("y.md"), "{undo}");
+        desk.change(&[("b.md", "x\n")], &[]).unwrap();
+        assert_eq!(desk.extensions(), ["TREE", "REUC"]);
+        assert_eq!(desk.git(&["ls-files", "--resolve-undo"]), undo);
+        desk.assert_right(&["b.md"]);
     }
 
     #[test]
