@@ -3,7 +3,7 @@
 //!
 //! libgit2 reads every entry into a hash map, checks every path and writes the whole file
 //! again hashed with SHA-1DC: at 100,000 tickets (775,000 entries, 97 MB) that was 90% of
-//! a one-file `note`. Here the file is streamed once: entries that are not touched are
+//! a one-file `note`. Here the file is streamed instead: entries that are not touched are
 //! copied byte for byte, touched ones are inserted, replaced or dropped in git's order
 //! with the stat data of the file just written, the cache tree (`TREE`) is invalidated
 //! along the touched paths, and the result replaces the index under `index.lock` the way
