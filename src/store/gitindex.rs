@@ -3,7 +3,7 @@
 //!
 //! libgit2 reads every entry into a hash map, checks every path and writes the whole file
 //! again hashed with SHA-1DC: at 100,000 tickets (775,000 entries, 97 MB) that was 90% of
-//! a one-file `note`. Here the file is streamed once: entries that are not touched are
+//! a one-file `note`. Here the file is streamed instead: entries that are not touched are
 //! copied byte for byte, touched ones are inserted, replaced or dropped in git's order
 //! with the stat data of the file just written, the cache tree (`TREE`) is invalidated
 //! along the touched paths, and the result replaces the index under `index.lock` the way
@@ -26,6 +26,7 @@ use std::fs::{File, OpenOptions};
 use std::io::{Read, Seek, Write};
 use std::path::{Path, PathBuf};
 use std::sync::mpsc;
+use std::time::{Duration, Instant};
 
 use sha1::{Digest, Sha1};
 
@@ -70,6 +71,8 @@ pub struct Target<'a> {
     pub trust_filemode: bool,
     /// Where to keep the stamp of the index last written.
     pub stamp: &'a Path,
+    /// How long to wait for another program's `index.lock` to go.
+    pub lock_wait: Duration,
 }
 
 /// Bring the entries of `changes` in the index of `target` up to date with the work tree,
@@ -80,6 +83,7 @@ pub fn update(target: &Target<'_>, changes: &[Change<'_>]) -> Result<()> {
         work_dir,
         trust_filemode,
         stamp,
+        lock_wait,
     } = *target;
     if !cfg!(unix) {
         return Err(Unsupported(
@@ -87,7 +91,7 @@ pub fn update(target: &Target<'_>, changes: &[Change<'_>]) -> Result<()> {
         ));
     }
     let touches = touches(work_dir, changes)?;
-    let mut lock = Lock::take(git_dir.join("index.lock"))?;
+    let mut lock = Lock::take(git_dir.join("index.lock"), lock_wait)?;
     let index_path = git_dir.join("index");
     let mut file = match File::open(&index_path) {
         Ok(f) => f,
@@ -1075,7 +1079,8 @@ fn tree_head<'d>(data: &'d [u8], pos: &mut usize) -> Option<(&'d [u8], usize)> {
 }
 
 /// `index.lock`, created exclusively as git does; removed again unless it became the
-/// index.
+/// index. Another program's lock is waited for, never removed: git leaves one behind only
+/// when it crashed, and then the person who knows that removes it.
 struct Lock {
     path: PathBuf,
     file: File,
@@ -1083,17 +1088,25 @@ struct Lock {
 }
 
 impl Lock {
-    fn take(path: PathBuf) -> Result<Lock> {
-        match OpenOptions::new().write(true).create_new(true).open(&path) {
-            Ok(file) => Ok(Lock {
-                path,
-                file,
-                done: false,
-            }),
-            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
-                Err(IndexError::Locked(path))
+    fn take(path: PathBuf, wait: Duration) -> Result<Lock> {
+        let start = Instant::now();
+        loop {
+            match OpenOptions::new().write(true).create_new(true).open(&path) {
+                Ok(file) => {
+                    return Ok(Lock {
+                        path,
+                        file,
+                        done: false,
+                    });
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+                    if start.elapsed() >= wait {
+                        return Err(IndexError::Locked(path));
+                    }
+                    std::thread::sleep(Duration::from_millis(20));
+                }
+                Err(e) => return Err(io_err(&path, "create")(e)),
             }
-            Err(e) => Err(io_err(&path, "create")(e)),
         }
     }
 
@@ -1112,7 +1125,8 @@ impl Drop for Lock {
     }
 }
 
-#[cfg(test)]
+// The code under test answers Unsupported elsewhere; the tests use cp(1) and Unix stat.
+#[cfg(all(test, unix))]
 mod tests {
     use super::*;
     use std::process::Command;
@@ -1231,6 +1245,11 @@ mod tests {
                 }
                 index.write()
             })();
+            self.update(&changes)
+        }
+
+        /// This index updated for `changes`, here only.
+        fn update(&self, changes: &[Change<'_>]) -> Result<()> {
             let root = self.root();
             let git_dir = root.join(".git");
             let stamp = self.tmp.path().join("index-stamp");
@@ -1239,8 +1258,9 @@ mod tests {
                 work_dir: &root,
                 trust_filemode: true,
                 stamp: &stamp,
+                lock_wait: Duration::from_secs(1),
             };
-            update(&target, &changes)
+            update(&target, changes)
         }
 
         /// What git, libgit2 and the file system say about the index just written.
@@ -1508,32 +1528,7 @@ mod tests {
                 &[("d/x.md", "x\n")],
                 &[],
             ),
-            (
-                "conflict stages",
-                |d| {
-                    let id = d.git(&["rev-parse", "HEAD:b.md"]);
-                    let id = id.trim();
-                    d.git(&["rm", "-q", "--cached", "b.md"]);
-                    let info = format!("100644 {id} 1\tb.md\n100644 {id} 2\tb.md\n");
-                    let mut child = Command::new("git")
-                        .args(["update-index", "--index-info"])
-                        .current_dir(d.root())
-                        .env("GIT_CONFIG_NOSYSTEM", "1")
-                        .env("GIT_CONFIG_GLOBAL", "/dev/null")
-                        .stdin(std::process::Stdio::piped())
-                        .spawn()
-                        .unwrap();
-                    child
-                        .stdin
-                        .take()
-                        .unwrap()
-                        .write_all(info.as_bytes())
-                        .unwrap();
-                    assert!(child.wait().unwrap().success());
-                },
-                b_md,
-                &[],
-            ),
+            ("conflict stages", |d| make_conflict(d, "b.md"), b_md, &[]),
             (
                 "needs a folder",
                 |d| std::fs::remove_file(d.root().join("b.md")).unwrap(),
@@ -1622,6 +1617,62 @@ mod tests {
         assert!(err.to_string().contains("another git command"), "{err}");
         assert!(lock.exists());
         assert_eq!(std::fs::read(desk.index()).unwrap(), before);
+        // A lock that goes within the wait (a `git status` finishing) is waited for.
+        desk.put("b.md", "y\n");
+        let id = desk.git(&["hash-object", "-w", "b.md"]);
+        let blob = git2::Oid::from_str(id.trim()).unwrap();
+        let remover = std::thread::spawn(move || {
+            std::thread::sleep(Duration::from_millis(100));
+            std::fs::remove_file(lock).unwrap();
+        });
+        let write = Change::Write {
+            path: "b.md",
+            blob: blob.as_bytes().try_into().unwrap(),
+        };
+        desk.update(&[write]).unwrap();
+        remover.join().unwrap();
+        let id = desk.git(&["hash-object", "b.md"]);
+        let staged = desk.git(&["ls-files", "-s", "b.md"]);
+        assert_eq!(staged, format!("100644 {} 0\tb.md\n", id.trim()));
+        assert_eq!(desk.git(&["diff-files", "--name-only"]), "");
+    }
+
+    /// `path` in conflict: stages 1 and 2 instead of its entry.
+    fn make_conflict(d: &Desk, path: &str) {
+        let id = d.git(&["rev-parse", &format!("HEAD:{path}")]);
+        d.git(&["rm", "-q", "--cached", path]);
+        let info = format!("100644 {0} 1\t{path}\n100644 {0} 2\t{path}\n", id.trim());
+        let mut child = Command::new("git")
+            .args(["update-index", "--index-info"])
+            .current_dir(d.root())
+            .env("HOME", d.home())
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .env("GIT_CONFIG_GLOBAL", "/dev/null")
+            .stdin(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut stdin = child.stdin.take().unwrap();
+        stdin.write_all(info.as_bytes()).unwrap();
+        drop(stdin);
+        assert!(child.wait().unwrap().success());
+    }
+
+    #[test]
+    fn the_untracked_cache_goes_and_resolve_undo_stays() {
+        let desk = Desk::new(FILES);
+        desk.git(&["config", "core.untrackedCache", "true"]);
+        make_conflict(&desk, "y.md");
+        desk.git(&["add", "y.md"]);
+        desk.git(&["status", "--porcelain"]);
+        let mut before = desk.extensions();
+        before.sort();
+        assert_eq!(before, ["REUC", "TREE", "UNTR"]);
+        let undo = desk.git(&["ls-files", "--resolve-undo"]);
+        assert!(undo.contains("y.md"), "{undo}");
+        desk.change(&[("b.md", "x\n")], &[]).unwrap();
+        assert_eq!(desk.extensions(), ["TREE", "REUC"]);
+        assert_eq!(desk.git(&["ls-files", "--resolve-undo"]), undo);
+        desk.assert_right(&["b.md"]);
     }
 
     #[test]

@@ -9,6 +9,14 @@ use std::time::{Duration, Instant};
 #[derive(Debug)]
 pub struct Lock {
     _file: File,
+    patience: Duration,
+}
+
+impl Lock {
+    /// How long its holder was willing to wait for it: how long it waits for other locks.
+    pub fn patience(&self) -> Duration {
+        self.patience
+    }
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -40,7 +48,12 @@ pub fn acquire(path: &Path, timeout: Duration) -> Result<Lock, LockError> {
     let mut pause = Duration::from_millis(2);
     loop {
         match file.try_lock() {
-            Ok(()) => return Ok(Lock { _file: file }),
+            Ok(()) => {
+                return Ok(Lock {
+                    _file: file,
+                    patience: timeout,
+                });
+            }
             Err(TryLockError::WouldBlock) if start.elapsed() < timeout => {
                 std::thread::sleep(pause);
                 pause = (pause * 2).min(Duration::from_millis(50));

@@ -145,6 +145,10 @@ pub struct Repo {
 
 pub const LOCK_TIMEOUT: Duration = Duration::from_secs(60);
 
+/// At most this long a commit waits for another git command's `index.lock`: `git status`
+/// holds it while it refreshes, some seconds at 100,000 tickets.
+const INDEX_LOCK_WAIT: Duration = Duration::from_secs(10);
+
 impl Repo {
     /// The helpdesk at exactly `dir` (from `--repo` or `TIKETTI_REPO`), or the nearest one
     /// at or above `start`.
@@ -440,7 +444,7 @@ impl Repo {
     /// index up to date for those paths. Call with the lock held.
     pub fn commit(
         &self,
-        _lock: &Lock,
+        lock: &Lock,
         changes: &ChangeSet,
         message: &str,
         author: &Identity,
@@ -498,13 +502,18 @@ impl Repo {
             }
             Err(e) => return Err(e.into()),
         }
-        self.update_worktree(changes, &blobs)?;
+        self.update_worktree(changes, &blobs, lock)?;
         Ok(oid.to_string())
     }
 
     /// Write the changed files and bring their index entries along; `blobs` are the
     /// written files' blobs, in order.
-    fn update_worktree(&self, changes: &ChangeSet, blobs: &[Oid]) -> Result<(), StoreError> {
+    fn update_worktree(
+        &self,
+        changes: &ChangeSet,
+        blobs: &[Oid],
+        lock: &Lock,
+    ) -> Result<(), StoreError> {
         for (path, bytes) in &changes.writes {
             let full = self.path(path);
             fsutil::write_atomic(&full, bytes).map_err(io_err(format!(
@@ -542,7 +551,7 @@ impl Repo {
                     .map(|path| gitindex::Change::Remove { path }),
             )
             .collect();
-        self.update_index(&touched)
+        self.update_index(&touched, lock)
     }
 
     /// Bring the index entries of `touched` up to date with the work tree: with
@@ -551,7 +560,11 @@ impl Repo {
     /// so the index matches HEAD for it; libgit2 hashes the file instead, through any
     /// clean filter, which gives the same blob because tiketti's `.gitattributes` turns
     /// conversion off under `tickets/`.
-    fn update_index(&self, touched: &[gitindex::Change<'_>]) -> Result<(), StoreError> {
+    fn update_index(
+        &self,
+        touched: &[gitindex::Change<'_>],
+        lock: &Lock,
+    ) -> Result<(), StoreError> {
         let cfg = self.git.config()?;
         let flag = |key: &str, default: bool| cfg.get_bool(key).unwrap_or(default);
         // Case-folding and symlink-less clones match entries in ways libgit2 knows.
@@ -562,6 +575,7 @@ impl Repo {
                 work_dir: &self.root,
                 trust_filemode: flag("core.filemode", true),
                 stamp: &stamp,
+                lock_wait: lock.patience().min(INDEX_LOCK_WAIT),
             };
             match gitindex::update(&target, touched) {
                 Ok(()) => return Ok(()),

@@ -616,7 +616,7 @@ impl Repo {
     /// (or an untracked file) and that the branch is where the plan started; a failure
     /// while writing files puts back what was written and the branch, so the clone is
     /// either as it was or at the new commit.
-    pub fn apply(&self, _lock: &Lock, plan: &Plan, message: &str) -> Result<(), StoreError> {
+    pub fn apply(&self, lock: &Lock, plan: &Plan, message: &str) -> Result<(), StoreError> {
         let (from, to) = match plan {
             Plan::UpToDate => return Ok(()),
             Plan::FastForward { from, to } => (from.clone(), to.clone()),
@@ -744,7 +744,7 @@ impl Repo {
                 None => gitindex::Change::Remove { path },
             });
         }
-        self.update_index(&touched).map_err(|e| StoreError::Io {
+        self.update_index(&touched, lock).map_err(|e| StoreError::Io {
             context: format!(
                 "the branch and work tree are at {to}, but the index could not be updated (run `git reset -q` when no git command is running)"
             ),

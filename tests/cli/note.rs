@@ -164,7 +164,11 @@ fn a_held_index_lock_stops_after_the_commit_and_says_how_to_finish() {
     let lock = repo.path(".git/index.lock");
     std::fs::write(&lock, "").unwrap();
     let err = repo
-        .run(&["note", &id, "-m", "Called back."])
+        .run_with(
+            &["note", &id, "-m", "Called back."],
+            &[("TIKETTI_LOCK_TIMEOUT", "0.3")],
+            None,
+        )
         .fails(1)
         .to_string();
     assert!(
