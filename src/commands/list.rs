@@ -21,6 +21,22 @@ use crate::ticket::{Contact, Ticket, TicketId, format_time};
 /// statuses and all of the given tags. Broken ticket files are named on stderr.
 #[derive(Debug, Clone, clap::Args)]
 pub struct ListArgs {
+    #[command(flatten)]
+    pub filter: FilterArgs,
+    /// created, due, priority (low to high), status, subject, assignee or id; prefix - to
+    /// reverse (-priority: most urgent first)
+    #[arg(long, default_value = "created", allow_hyphen_values = true)]
+    pub sort: String,
+    /// At most N tickets
+    #[arg(long, value_name = "N")]
+    pub limit: Option<usize>,
+    #[arg(long, value_enum, default_value = "table")]
+    pub format: Format,
+}
+
+/// The filters of `list`, which `search` shares.
+#[derive(Debug, Clone, clap::Args)]
+pub struct FilterArgs {
     /// Only tickets in this status; repeat or separate with commas for several
     #[arg(long, value_delimiter = ',')]
     pub status: Vec<String>,
@@ -76,15 +92,6 @@ pub struct ListArgs {
     /// 30m or 2d; those already past it included
     #[arg(long, value_name = "DURATION")]
     pub due_within: Option<String>,
-    /// created, due, priority (low to high), status, subject, assignee or id; prefix - to
-    /// reverse (-priority: most urgent first)
-    #[arg(long, default_value = "created", allow_hyphen_values = true)]
-    pub sort: String,
-    /// At most N tickets
-    #[arg(long, value_name = "N")]
-    pub limit: Option<usize>,
-    #[arg(long, value_enum, default_value = "table")]
-    pub format: Format,
 }
 
 /// One ticket as `list` and `show` print it; the JSON shape of docs/cli.md#json.
@@ -164,7 +171,7 @@ fn parse_instant(flag: &str, s: &str) -> anyhow::Result<DateTime<Utc>> {
 }
 
 /// The resolved filter: what the user typed, checked against the config.
-struct Filter {
+pub struct Filter {
     statuses: Vec<String>,
     open: bool,
     assignee: Option<Option<String>>,
@@ -182,13 +189,30 @@ struct Filter {
     tracker: Option<TicketId>,
     /// With --has-open-children: the tickets that have one.
     open_parents: Option<HashSet<TicketId>>,
+    has_open_children: bool,
+    sla_breach: bool,
+    due_within: Option<String>,
 }
 
-fn resolve(
+/// Every ticket in the work tree; a broken ticket file is named in a warning and left out.
+pub fn read_tickets(repo: &crate::store::Repo) -> anyhow::Result<Vec<Ticket>> {
+    let mut all = Vec::new();
+    for loaded in repo.read_all()? {
+        match loaded {
+            Ok(t) => all.push(t),
+            Err(e) => eprintln!("warning: {e}"),
+        }
+    }
+    Ok(all)
+}
+
+/// Check the filter flags against the config (before any ticket is read, so a typo
+/// costs nothing).
+pub fn resolve(
     ctx: &Ctx,
     repo: &crate::store::Repo,
     config: &Config,
-    a: &ListArgs,
+    a: &FilterArgs,
 ) -> anyhow::Result<Filter> {
     let assignee = match a.assignee.as_deref() {
         None => None,
@@ -222,6 +246,9 @@ fn resolve(
         parent: link("parent", &a.parent)?,
         tracker: link("tracker", &a.tracker)?,
         open_parents: None,
+        has_open_children: a.has_open_children,
+        sla_breach: a.sla_breach,
+        due_within: a.due_within.clone(),
         statuses: a.status.clone(),
         open: a.open,
         assignee,
@@ -247,6 +274,50 @@ fn resolve(
 }
 
 impl Filter {
+    /// The tickets of `all` that pass.
+    pub fn apply(
+        mut self,
+        ctx: &Ctx,
+        repo: &crate::store::Repo,
+        config: &Config,
+        all: Vec<Ticket>,
+    ) -> anyhow::Result<Vec<Ticket>> {
+        if self.has_open_children {
+            self.open_parents = Some(
+                all.iter()
+                    .filter(|t| config.is_open(&t.status))
+                    .filter_map(|t| {
+                        t.parent
+                            .as_deref()
+                            .and_then(|p| TicketId::parse(p).ok())
+                            .filter(|p| *p != t.id)
+                    })
+                    .collect(),
+            );
+        }
+        let seen_statuses: HashSet<String> = all.iter().map(|t| t.status.clone()).collect();
+        let tickets: Vec<Ticket> = all
+            .into_iter()
+            .filter(|t| self.matches(t, config, ctx.now))
+            .collect();
+        let tickets = crate::commands::report::sla_filter(
+            ctx,
+            repo,
+            config,
+            tickets,
+            self.sla_breach,
+            self.due_within.as_deref(),
+        )?;
+        // A status not in tiketti.yaml is a typo unless some ticket really has it (a status
+        // written by hand or removed from the config must stay findable).
+        for s in &self.statuses {
+            if !seen_statuses.contains(s) {
+                config.known_status(s).map_err(UserError::from)?;
+            }
+        }
+        Ok(tickets)
+    }
+
     fn matches(&self, t: &Ticket, config: &Config, now: DateTime<Utc>) -> bool {
         let open = config.is_open(&t.status);
         (self.statuses.is_empty() || self.statuses.contains(&t.status))
@@ -346,47 +417,9 @@ fn sort(tickets: &mut [Ticket], key: &str, config: &Config) -> anyhow::Result<()
 
 pub fn run(ctx: &Ctx, args: ListArgs) -> anyhow::Result<()> {
     let (repo, config) = open(ctx)?;
-    let mut filter = resolve(ctx, &repo, &config, &args)?;
-    let mut all = Vec::new();
-    for loaded in repo.read_all()? {
-        match loaded {
-            Ok(t) => all.push(t),
-            Err(e) => eprintln!("warning: {e}"),
-        }
-    }
-    if args.has_open_children {
-        filter.open_parents = Some(
-            all.iter()
-                .filter(|t| config.is_open(&t.status))
-                .filter_map(|t| {
-                    t.parent
-                        .as_deref()
-                        .and_then(|p| TicketId::parse(p).ok())
-                        .filter(|p| *p != t.id)
-                })
-                .collect(),
-        );
-    }
-    let seen_statuses: HashSet<String> = all.iter().map(|t| t.status.clone()).collect();
-    let tickets: Vec<Ticket> = all
-        .into_iter()
-        .filter(|t| filter.matches(t, &config, ctx.now))
-        .collect();
-    let mut tickets = crate::commands::report::sla_filter(
-        ctx,
-        &repo,
-        &config,
-        tickets,
-        args.sla_breach,
-        args.due_within.as_deref(),
-    )?;
-    // A status not in tiketti.yaml is a typo unless some ticket really has it (a status
-    // written by hand or removed from the config must stay findable).
-    for s in &filter.statuses {
-        if !seen_statuses.contains(s) {
-            config.known_status(s).map_err(UserError::from)?;
-        }
-    }
+    let filter = resolve(ctx, &repo, &config, &args.filter)?;
+    let all = read_tickets(&repo)?;
+    let mut tickets = filter.apply(ctx, &repo, &config, all)?;
     sort(&mut tickets, &args.sort, &config)?;
     if let Some(n) = args.limit {
         tickets.truncate(n);
