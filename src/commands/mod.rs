@@ -25,6 +25,7 @@ pub mod remind;
 pub mod reply;
 pub mod report;
 pub mod resolve;
+pub mod search;
 pub mod set;
 pub mod show;
 pub mod status;
