@@ -37,6 +37,7 @@ use chrono::{DateTime, Utc};
 use super::binfmt::{self, FileStamp, Reader, Writer};
 use super::{Repo, fsutil};
 use crate::mail::thread::StoredMessages;
+use crate::ticket::codec::Quick;
 use crate::ticket::id::{ALPHABET, is_canonical_ticket_id};
 use crate::ticket::{Contact, Event, TicketId, kind};
 
@@ -395,47 +396,98 @@ impl StoredMessages for EventsCache {
 
 // ----- reading an event file -----
 
+/// What the cache takes from an event file's front matter.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Fields {
+    kind: String,
+    author: Option<String>,
+    at: DateTime<Utc>,
+    subject: Option<String>,
+    message_id: Option<String>,
+    references: Vec<String>,
+    in_reply_to: Vec<String>,
+    to: Vec<String>,
+    cc: Vec<String>,
+    auto: bool,
+}
+
+/// The fields and the body of a file in the simple shape tiketti writes, read without
+/// the YAML parser (most of the cost of a first build); `None` sends it to [`Event::parse`].
+fn quick_fields(text: &str) -> Option<(Fields, &str)> {
+    let q = Quick::parse(text)?;
+    // As `Event::parse` requires; a file that lacks them is left to it, for the error.
+    let need = |key: &str| q.get_str(key).flatten();
+    need("id")?;
+    let fields = Fields {
+        kind: need("kind")?,
+        at: crate::ticket::parse_time(&need("at")?)?,
+        author: q.get_str("author")?,
+        subject: q.get_str("subject").flatten(),
+        message_id: q.get_str("message_id").flatten(),
+        references: q.get_list("references"),
+        in_reply_to: q.get_list("in_reply_to"),
+        to: q.get_list("to"),
+        cc: q.get_list("cc"),
+        auto: q.has("auto"),
+    };
+    Some((fields, q.body))
+}
+
+fn full_fields(text: &str) -> Result<(Fields, String), crate::ticket::codec::CodecError> {
+    let e = Event::parse(text)?;
+    let list = |key: &str| e.doc.get_list(key).unwrap_or_default();
+    let fields = Fields {
+        subject: e.doc.get_str("subject").ok().flatten(),
+        message_id: e.doc.get_str("message_id").ok().flatten(),
+        references: list("references"),
+        in_reply_to: list("in_reply_to"),
+        to: list("to"),
+        cc: list("cc"),
+        auto: e.doc.keys().any(|k| k == "auto"),
+        kind: e.kind,
+        author: e.author,
+        at: e.at,
+    };
+    Ok((fields, e.doc.body))
+}
+
 /// The cached form of an event file's text, and its folded searchable text.
 fn digest(name: &str, stamp: FileStamp, text: &str) -> (Digested, Vec<u8>) {
-    let event = match Event::parse(text) {
-        Ok(e) => e,
-        Err(e) => return (broken(name, stamp, e.line, e.message), Vec::new()),
+    let (f, body) = match quick_fields(text) {
+        Some((f, body)) => (f, std::borrow::Cow::Borrowed(body)),
+        None => match full_fields(text) {
+            Ok((f, body)) => (f, std::borrow::Cow::Owned(body)),
+            Err(e) => return (broken(name, stamp, e.line, e.message), Vec::new()),
+        },
     };
     // As threading always read the files: only events that carry mail headers count, and
     // a list that does not read is no list.
     let thread = ["\nmessage_id:", "\nreferences:", "\nin_reply_to:"]
         .iter()
         .any(|k| text.contains(k))
-        .then(|| {
-            let mut references = event.doc.get_list("references").unwrap_or_default();
-            references.extend(event.doc.get_list("in_reply_to").unwrap_or_default());
-            let auto = event.kind == kind::OUTBOUND && event.doc.keys().any(|k| k == "auto");
-            let auto_to = auto.then(|| {
-                let mut to = event.doc.get_list("to").unwrap_or_default();
-                to.extend(event.doc.get_list("cc").unwrap_or_default());
-                to.iter()
+        .then(|| ThreadInfo {
+            message_id: f.message_id,
+            references: f.references.into_iter().chain(f.in_reply_to).collect(),
+            auto_to: (f.kind == kind::OUTBOUND && f.auto).then(|| {
+                f.to.iter()
+                    .chain(&f.cc)
                     .filter_map(|c| Contact::parse(c).ok()?.email)
                     .collect()
-            });
-            ThreadInfo {
-                message_id: event.doc.get_str("message_id").ok().flatten(),
-                references,
-                auto_to,
-            }
+            }),
         });
     let mut folded = Vec::with_capacity(text.len());
-    if let Some(subject) = event.doc.get_str("subject").ok().flatten() {
-        fold(&subject, &mut folded);
+    if let Some(subject) = &f.subject {
+        fold(subject, &mut folded);
         folded.push(b'\n');
     }
-    fold(event.body(), &mut folded);
+    fold(&body, &mut folded);
     let event = CachedEvent {
         name: name.to_string(),
         stamp,
         info: Ok(EventInfo {
-            kind: event.kind,
-            author: event.author,
-            at: event.at,
+            kind: f.kind,
+            author: f.author,
+            at: f.at,
         }),
         text: 0..0,
     };
@@ -1709,6 +1761,97 @@ mod tests {
         assert!(events.iter().all(|e| e.0.info.is_err() && e.2 == b"\0"));
         assert_eq!(events[1].0.info.as_ref().unwrap_err().0, 1);
         assert!(events[2].0.info.as_ref().unwrap_err().1.contains("UTF-8"));
+    }
+
+    /// The same fields by either reader, and the quick one reads what tiketti writes.
+    #[test]
+    fn the_quick_reader_agrees_with_the_full_parse() {
+        let at = crate::ticket::parse_time("2026-11-22T10:00:00Z").unwrap();
+        let tricky = [
+            "plain words",
+            "Re: [Support #7KQ3F9XM] Printer: on fire",
+            "\"Anna, Virtanen\" <anna@example.fi>",
+            "12345",
+            "1e3",
+            "0x1F",
+            "0E9C00A252",
+            "1:20",
+            "1_000",
+            "0o17",
+            ".5",
+            "2026-11-30",
+            "true",
+            "No",
+            "~",
+            "null",
+            "",
+            " padded ",
+            "tab\there",
+            "line\nbreak",
+            "# not a comment",
+            "a #b",
+            "ends with:",
+            "Ääkköset ja ΣΊΣΥΦΟΣ 😀",
+            "back\\slash and \"quotes\"",
+            "[bracketed]",
+            "a,b",
+            "- dash",
+            "\u{1}control",
+            "\u{feff}bom",
+        ];
+        let mut quick = 0;
+        for (i, t) in tricky.iter().enumerate() {
+            let mut e = Event::new(
+                format!("EVENT{i:05}"),
+                kind::OUTBOUND,
+                t,
+                at,
+                &format!("Body {t}\n"),
+            );
+            e.set_str("from", t);
+            e.set_str("subject", t);
+            e.set_str("message_id", &format!("m{i}@x"));
+            e.set_list("to", vec![t.to_string(), "Bo <bo@example.com>".into()]);
+            e.set_list("cc", vec![t.to_string()]);
+            e.set_list("references", vec![format!("r{i}@x"), t.to_string()]);
+            e.set_str("in_reply_to", t);
+            e.set_str("auto", "acknowledgement");
+            let text = e.render();
+            let full = full_fields(&text).map_err(|e| e.to_string());
+            if let Some((f, body)) = quick_fields(&text) {
+                quick += 1;
+                assert_eq!(Ok((f, body.to_string())), full, "{t:?}:\n{text}");
+            }
+        }
+        // Most of them are read without the YAML parser.
+        assert!(quick >= 12, "{quick}");
+        // Shapes tiketti does not write, and broken files: the full parse reads them.
+        for text in [
+            "---\nid: A\nkind: note\nat: 2026-11-22T10:00:00Z\n---\nbody\n",
+            "---\nid: A\nkind: note\nat: 2026-11-22T10:00:00Z\nauthor: [a, b]\n---\n",
+            "---\nid: A\nkind: note\nat: 2026-11-22T10:00:00Z\nsubject: x # c\n---\n",
+            "---\nid: A\nkind: note\nat: 2026-11-22T10:00:00Z\nto:\n  - a@x\n---\n",
+            "---\nid: A\nkind: note\nat: 2026-11-22T10:00:00Z\nsubject: 'single'\n---\n",
+            "---\nid: A\nkind: note\nat: 2026-11-22T10:00:00Z\nsubject: \"a\\x41\"\n---\n",
+            "---\nid: A\nkind: note\nat: 2026-11-22T10:00:00Z\nid: B\n---\n",
+            "---\nid: A\nkind: note\nat: someday\n---\n",
+            "---\nid: A\nkind: note\n---\n",
+            "---\nid: A\nkind: note\nat: 2026-11-22T10:00:00Z\n",
+            "---\r\nid: A\r\nkind: note\r\nat: 2026-11-22T10:00:00Z\r\n---\r\n",
+            "---\nid: A\nkind: note\nat: 2026-11-22T10:00:00Z\n\nto: [a, ]\n---\n",
+            "---\nid: 007\nkind: note\nat: 2026-11-22T10:00:00Z\n---\n",
+        ] {
+            if let Some((f, body)) = quick_fields(text) {
+                let full = full_fields(text).map_err(|e| e.to_string());
+                assert_eq!(Ok((f, body.to_string())), full, "{text:?}");
+            }
+        }
+        assert!(
+            quick_fields("---\nid: A\nkind: note\nat: 2026-11-22T10:00:00Z\n---\nbody\n").is_some()
+        );
+        assert!(
+            quick_fields("---\nid: 007\nkind: note\nat: 2026-11-22T10:00:00Z\n---\n").is_none()
+        );
     }
 
     /// Threading as it read the event files before there was a cache.
