@@ -30,6 +30,7 @@ Register-ArgumentCompleter -Native -CommandName 'tiketti' -ScriptBlock {
             [CompletionResult]::new('ingest', 'ingest', [CompletionResultType]::ParameterValue, 'Take in mail: a message on standard input (from the mail server), message files, mbox files or Maildirs')
             [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show a ticket: its fields, description, thread (notes, messages, contacts), links and recent history')
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List tickets, oldest first')
+            [CompletionResult]::new('search', 'search', [CompletionResultType]::ParameterValue, 'Find tickets by the words in them, best match first')
             [CompletionResult]::new('assign', 'assign', [CompletionResultType]::ParameterValue, 'Give a ticket to an agent (and optionally a group), or take it off everyone''s queue')
             [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Move a ticket to another status (allowed moves are in tiketti.yaml `statuses[].to`)')
             [CompletionResult]::new('solve', 'solve', [CompletionResultType]::ParameterValue, 'Mark a ticket solved (the status in defaults.solve)')
@@ -133,6 +134,33 @@ Register-ArgumentCompleter -Native -CommandName 'tiketti' -ScriptBlock {
             [CompletionResult]::new('--collisions', '--collisions', [CompletionResultType]::ParameterName, 'Only tickets with a collision from a sync to settle (`tiketti resolve`)')
             [CompletionResult]::new('--has-open-children', '--has-open-children', [CompletionResultType]::ParameterName, 'Only tickets that have a child ticket still open')
             [CompletionResult]::new('--sla-breach', '--sla-breach', [CompletionResultType]::ParameterName, 'Only tickets that breached an SLA target (first response or resolution)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'tiketti;search' {
+            [CompletionResult]::new('--status', '--status', [CompletionResultType]::ParameterName, 'Only tickets in this status; repeat or separate with commas for several')
+            [CompletionResult]::new('--assignee', '--assignee', [CompletionResultType]::ParameterName, 'An agent id, `me`, or `none` for unassigned tickets')
+            [CompletionResult]::new('--group', '--group', [CompletionResultType]::ParameterName, 'Only tickets of this group')
+            [CompletionResult]::new('--category', '--category', [CompletionResultType]::ParameterName, 'Only tickets of this category')
+            [CompletionResult]::new('--priority', '--priority', [CompletionResultType]::ParameterName, 'Only tickets of this priority')
+            [CompletionResult]::new('--tag', '--tag', [CompletionResultType]::ParameterName, 'Only tickets with this tag; repeat to require several')
+            [CompletionResult]::new('--requester', '--requester', [CompletionResultType]::ParameterName, 'Only tickets whose requester''s name or address contains TEXT (case-insensitive)')
+            [CompletionResult]::new('--channel', '--channel', [CompletionResultType]::ParameterName, 'Only tickets from this channel (email, phone, chat, …)')
+            [CompletionResult]::new('--due-before', '--due-before', [CompletionResultType]::ParameterName, 'Only tickets due before DATE (2026-11-30 or an RFC 3339 time)')
+            [CompletionResult]::new('--created-since', '--created-since', [CompletionResultType]::ParameterName, 'Only tickets created at or after DATE (2026-11-01 or an RFC 3339 time)')
+            [CompletionResult]::new('--parent', '--parent', [CompletionResultType]::ParameterName, 'Only the child tickets of ID')
+            [CompletionResult]::new('--tracker', '--tracker', [CompletionResultType]::ParameterName, 'Only the tickets linked to tracker ID')
+            [CompletionResult]::new('--due-within', '--due-within', [CompletionResultType]::ParameterName, 'Only open tickets with a deadline (due date or SLA target) within DURATION, like 4h, 30m or 2d; those already past it included')
+            [CompletionResult]::new('--limit', '--limit', [CompletionResultType]::ParameterName, 'At most N tickets; 0 for all')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'format')
+            [CompletionResult]::new('--repo', '--repo', [CompletionResultType]::ParameterName, 'The helpdesk directory (default: the nearest directory at or above the current one that holds tiketti.yaml)')
+            [CompletionResult]::new('--open', '--open', [CompletionResultType]::ParameterName, 'Only open tickets: any status whose category is not solved or closed')
+            [CompletionResult]::new('--overdue', '--overdue', [CompletionResultType]::ParameterName, 'Only open tickets past their due date')
+            [CompletionResult]::new('--collisions', '--collisions', [CompletionResultType]::ParameterName, 'Only tickets with a collision from a sync to settle (`tiketti resolve`)')
+            [CompletionResult]::new('--has-open-children', '--has-open-children', [CompletionResultType]::ParameterName, 'Only tickets that have a child ticket still open')
+            [CompletionResult]::new('--sla-breach', '--sla-breach', [CompletionResultType]::ParameterName, 'Only tickets that breached an SLA target (first response or resolution)')
+            [CompletionResult]::new('--reindex', '--reindex', [CompletionResultType]::ParameterName, 'Read every event file again into the search cache (after an event file was edited in place by hand); with no TEXT, only that')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             break
@@ -563,6 +591,7 @@ Register-ArgumentCompleter -Native -CommandName 'tiketti' -ScriptBlock {
             [CompletionResult]::new('ingest', 'ingest', [CompletionResultType]::ParameterValue, 'Take in mail: a message on standard input (from the mail server), message files, mbox files or Maildirs')
             [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show a ticket: its fields, description, thread (notes, messages, contacts), links and recent history')
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List tickets, oldest first')
+            [CompletionResult]::new('search', 'search', [CompletionResultType]::ParameterValue, 'Find tickets by the words in them, best match first')
             [CompletionResult]::new('assign', 'assign', [CompletionResultType]::ParameterValue, 'Give a ticket to an agent (and optionally a group), or take it off everyone''s queue')
             [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Move a ticket to another status (allowed moves are in tiketti.yaml `statuses[].to`)')
             [CompletionResult]::new('solve', 'solve', [CompletionResultType]::ParameterValue, 'Mark a ticket solved (the status in defaults.solve)')
@@ -605,6 +634,9 @@ Register-ArgumentCompleter -Native -CommandName 'tiketti' -ScriptBlock {
             break
         }
         'tiketti;help;list' {
+            break
+        }
+        'tiketti;help;search' {
             break
         }
         'tiketti;help;assign' {

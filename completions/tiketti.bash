@@ -88,6 +88,9 @@ _tiketti() {
             tiketti,resolve)
                 cmd="tiketti__subcmd__resolve"
                 ;;
+            tiketti,search)
+                cmd="tiketti__subcmd__search"
+                ;;
             tiketti,set)
                 cmd="tiketti__subcmd__set"
                 ;;
@@ -207,6 +210,9 @@ _tiketti() {
                 ;;
             tiketti__subcmd__help,resolve)
                 cmd="tiketti__subcmd__help__subcmd__resolve"
+                ;;
+            tiketti__subcmd__help,search)
+                cmd="tiketti__subcmd__help__subcmd__search"
                 ;;
             tiketti__subcmd__help,set)
                 cmd="tiketti__subcmd__help__subcmd__set"
@@ -365,7 +371,7 @@ _tiketti() {
 
     case "${cmd}" in
         tiketti)
-            opts="-h -V --repo --help --version init new ingest show list assign status solve close reopen set note reply link-child unlink track template outbox remind report log edit config check quarantine customer sync clone resolve merge-file completions help"
+            opts="-h -V --repo --help --version init new ingest show list search assign status solve close reopen set note reply link-child unlink track template outbox remind report log edit config check quarantine customer sync clone resolve merge-file completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -667,7 +673,7 @@ _tiketti() {
             return 0
             ;;
         tiketti__subcmd__help)
-            opts="init new ingest show list assign status solve close reopen set note reply link-child unlink track template outbox remind report log edit config check quarantine customer sync clone resolve merge-file completions help"
+            opts="init new ingest show list search assign status solve close reopen set note reply link-child unlink track template outbox remind report log edit config check quarantine customer sync clone resolve merge-file completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1157,6 +1163,20 @@ _tiketti() {
             return 0
             ;;
         tiketti__subcmd__help__subcmd__resolve)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tiketti__subcmd__help__subcmd__search)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -2217,6 +2237,84 @@ _tiketti() {
             case "${prev}" in
                 --set)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --repo)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tiketti__subcmd__search)
+            opts="-h --status --open --assignee --group --category --priority --tag --requester --channel --overdue --collisions --due-before --created-since --parent --has-open-children --tracker --sla-breach --due-within --limit --format --reindex --repo --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --status)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --assignee)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --group)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --category)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --priority)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tag)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --requester)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --channel)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --due-before)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --created-since)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --parent)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tracker)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --due-within)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "table json csv ids" -- "${cur}"))
                     return 0
                     ;;
                 --repo)

@@ -27,6 +27,7 @@ set edit:completion:arg-completer[tiketti] = {|@words|
             cand ingest 'Take in mail: a message on standard input (from the mail server), message files, mbox files or Maildirs'
             cand show 'Show a ticket: its fields, description, thread (notes, messages, contacts), links and recent history'
             cand list 'List tickets, oldest first'
+            cand search 'Find tickets by the words in them, best match first'
             cand assign 'Give a ticket to an agent (and optionally a group), or take it off everyone''s queue'
             cand status 'Move a ticket to another status (allowed moves are in tiketti.yaml `statuses[].to`)'
             cand solve 'Mark a ticket solved (the status in defaults.solve)'
@@ -125,6 +126,32 @@ set edit:completion:arg-completer[tiketti] = {|@words|
             cand --collisions 'Only tickets with a collision from a sync to settle (`tiketti resolve`)'
             cand --has-open-children 'Only tickets that have a child ticket still open'
             cand --sla-breach 'Only tickets that breached an SLA target (first response or resolution)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'tiketti;search'= {
+            cand --status 'Only tickets in this status; repeat or separate with commas for several'
+            cand --assignee 'An agent id, `me`, or `none` for unassigned tickets'
+            cand --group 'Only tickets of this group'
+            cand --category 'Only tickets of this category'
+            cand --priority 'Only tickets of this priority'
+            cand --tag 'Only tickets with this tag; repeat to require several'
+            cand --requester 'Only tickets whose requester''s name or address contains TEXT (case-insensitive)'
+            cand --channel 'Only tickets from this channel (email, phone, chat, …)'
+            cand --due-before 'Only tickets due before DATE (2026-11-30 or an RFC 3339 time)'
+            cand --created-since 'Only tickets created at or after DATE (2026-11-01 or an RFC 3339 time)'
+            cand --parent 'Only the child tickets of ID'
+            cand --tracker 'Only the tickets linked to tracker ID'
+            cand --due-within 'Only open tickets with a deadline (due date or SLA target) within DURATION, like 4h, 30m or 2d; those already past it included'
+            cand --limit 'At most N tickets; 0 for all'
+            cand --format 'format'
+            cand --repo 'The helpdesk directory (default: the nearest directory at or above the current one that holds tiketti.yaml)'
+            cand --open 'Only open tickets: any status whose category is not solved or closed'
+            cand --overdue 'Only open tickets past their due date'
+            cand --collisions 'Only tickets with a collision from a sync to settle (`tiketti resolve`)'
+            cand --has-open-children 'Only tickets that have a child ticket still open'
+            cand --sla-breach 'Only tickets that breached an SLA target (first response or resolution)'
+            cand --reindex 'Read every event file again into the search cache (after an event file was edited in place by hand); with no TEXT, only that'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
         }
@@ -492,6 +519,7 @@ set edit:completion:arg-completer[tiketti] = {|@words|
             cand ingest 'Take in mail: a message on standard input (from the mail server), message files, mbox files or Maildirs'
             cand show 'Show a ticket: its fields, description, thread (notes, messages, contacts), links and recent history'
             cand list 'List tickets, oldest first'
+            cand search 'Find tickets by the words in them, best match first'
             cand assign 'Give a ticket to an agent (and optionally a group), or take it off everyone''s queue'
             cand status 'Move a ticket to another status (allowed moves are in tiketti.yaml `statuses[].to`)'
             cand solve 'Mark a ticket solved (the status in defaults.solve)'
@@ -529,6 +557,8 @@ set edit:completion:arg-completer[tiketti] = {|@words|
         &'tiketti;help;show'= {
         }
         &'tiketti;help;list'= {
+        }
+        &'tiketti;help;search'= {
         }
         &'tiketti;help;assign'= {
         }

@@ -31,6 +31,7 @@ pub enum Command {
     Ingest(ingest::IngestArgs),
     Show(show::ShowArgs),
     List(list::ListArgs),
+    Search(search::SearchArgs),
     Assign(assign::AssignArgs),
     Status(status::StatusArgs),
     /// Mark a ticket solved (the status in defaults.solve)

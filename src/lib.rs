@@ -42,6 +42,7 @@ pub fn run(cli: Cli) -> anyhow::Result<i32> {
         Command::Ingest(a) => ingest::run(&ctx, a),
         Command::Show(a) => show::run(&ctx, a),
         Command::List(a) => list::run(&ctx, a),
+        Command::Search(a) => return search::run(&ctx, a),
         Command::Assign(a) => assign::run(&ctx, a),
         Command::Status(a) => status::run(&ctx, a),
         Command::Solve(a) => status::shortcut(&ctx, a, status::Shortcut::Solve),

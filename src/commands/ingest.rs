@@ -165,7 +165,9 @@ struct Done {
 impl<'a> Ingester<'a> {
     pub fn new(ctx: &'a Ctx, time: TimeSource) -> anyhow::Result<Ingester<'a>> {
         let session = Session::begin_system(ctx, "ingest")?;
-        let index = session.repo.thread_index()?;
+        let index = session
+            .repo
+            .thread_index(&crate::commands::cache_progress())?;
         Ok(Ingester {
             ctx,
             session,

@@ -21,6 +21,22 @@ use crate::ticket::{Contact, Ticket, TicketId, format_time};
 /// statuses and all of the given tags. Broken ticket files are named on stderr.
 #[derive(Debug, Clone, clap::Args)]
 pub struct ListArgs {
+    #[command(flatten)]
+    pub filter: FilterArgs,
+    /// created, due, priority (low to high), status, subject, assignee or id; prefix - to
+    /// reverse (-priority: most urgent first)
+    #[arg(long, default_value = "created", allow_hyphen_values = true)]
+    pub sort: String,
+    /// At most N tickets
+    #[arg(long, value_name = "N")]
+    pub limit: Option<usize>,
+    #[arg(long, value_enum, default_value = "table")]
+    pub format: Format,
+}
+
+/// The filters of `list`, which `search` shares.
+#[derive(Debug, Clone, clap::Args)]
+pub struct FilterArgs {
     /// Only tickets in this status; repeat or separate with commas for several
     #[arg(long, value_delimiter = ',')]
     pub status: Vec<String>,
@@ -76,15 +92,6 @@ pub struct ListArgs {
     /// 30m or 2d; those already past it included
     #[arg(long, value_name = "DURATION")]
     pub due_within: Option<String>,
-    /// created, due, priority (low to high), status, subject, assignee or id; prefix - to
-    /// reverse (-priority: most urgent first)
-    #[arg(long, default_value = "created", allow_hyphen_values = true)]
-    pub sort: String,
-    /// At most N tickets
-    #[arg(long, value_name = "N")]
-    pub limit: Option<usize>,
-    #[arg(long, value_enum, default_value = "table")]
-    pub format: Format,
 }
 
 /// One ticket as `list` and `show` print it; the JSON shape of docs/cli.md#json.
@@ -164,7 +171,9 @@ fn parse_instant(flag: &str, s: &str) -> anyhow::Result<DateTime<Utc>> {
 }
 
 /// The resolved filter: what the user typed, checked against the config.
-struct Filter {
+pub struct Filter {
+    /// Keep each ticket's description (in its summary's document), for `search`.
+    pub descriptions: bool,
     statuses: Vec<String>,
     open: bool,
     assignee: Option<Option<String>>,
@@ -182,13 +191,18 @@ struct Filter {
     tracker: Option<TicketId>,
     /// With --has-open-children: the tickets that have one.
     open_parents: Option<HashSet<TicketId>>,
+    has_open_children: bool,
+    sla_breach: bool,
+    due_within: Option<String>,
 }
 
-fn resolve(
+/// Check the filter flags against the config (before any ticket is read, so a typo
+/// costs nothing).
+pub fn resolve(
     ctx: &Ctx,
     repo: &crate::store::Repo,
     config: &Config,
-    a: &ListArgs,
+    a: &FilterArgs,
 ) -> anyhow::Result<Filter> {
     let assignee = match a.assignee.as_deref() {
         None => None,
@@ -219,9 +233,13 @@ fn resolve(
             .transpose()
     };
     Ok(Filter {
+        descriptions: false,
         parent: link("parent", &a.parent)?,
         tracker: link("tracker", &a.tracker)?,
         open_parents: None,
+        has_open_children: a.has_open_children,
+        sla_breach: a.sla_breach,
+        due_within: a.due_within.clone(),
         statuses: a.status.clone(),
         open: a.open,
         assignee,
@@ -247,6 +265,68 @@ fn resolve(
 }
 
 impl Filter {
+    /// The tickets of `all` that pass.
+    /// The tickets that pass, from one pass over the ticket cache that keeps only the
+    /// matches (a queue of 2,500 out of 100,000 tickets holds 2,500; the open-children
+    /// filter needs every ticket first). Broken ticket files are named on stderr. With
+    /// `ids`, every ticket's ID is collected too.
+    pub fn apply(
+        mut self,
+        ctx: &Ctx,
+        repo: &crate::store::Repo,
+        config: &Config,
+        mut ids: Option<&mut Vec<TicketId>>,
+    ) -> anyhow::Result<Vec<Ticket>> {
+        let keep_all = self.has_open_children;
+        let mut seen_statuses: HashSet<String> = HashSet::new();
+        let mut open_parents = HashSet::new();
+        let mut tickets = Vec::new();
+        repo.each_summary(self.descriptions, |id, loaded| {
+            if let Some(ids) = ids.as_deref_mut() {
+                ids.push(id.clone());
+            }
+            match loaded {
+                Ok(t) => {
+                    if !seen_statuses.contains(&t.status) {
+                        seen_statuses.insert(t.status.clone());
+                    }
+                    if keep_all {
+                        if let Some(p) = t.parent.as_deref().and_then(|p| TicketId::parse(p).ok())
+                            && p != t.id
+                            && config.is_open(&t.status)
+                        {
+                            open_parents.insert(p);
+                        }
+                        tickets.push(t);
+                    } else if self.matches(&t, config, ctx.now) {
+                        tickets.push(t);
+                    }
+                }
+                Err(e) => eprintln!("warning: {e}"),
+            }
+        })?;
+        if keep_all {
+            self.open_parents = Some(open_parents);
+            tickets.retain(|t| self.matches(t, config, ctx.now));
+        }
+        let tickets = crate::commands::report::sla_filter(
+            ctx,
+            repo,
+            config,
+            tickets,
+            self.sla_breach,
+            self.due_within.as_deref(),
+        )?;
+        // A status not in tiketti.yaml is a typo unless some ticket really has it (a status
+        // written by hand or removed from the config must stay findable).
+        for s in &self.statuses {
+            if !seen_statuses.contains(s) {
+                config.known_status(s).map_err(UserError::from)?;
+            }
+        }
+        Ok(tickets)
+    }
+
     fn matches(&self, t: &Ticket, config: &Config, now: DateTime<Utc>) -> bool {
         let open = config.is_open(&t.status);
         (self.statuses.is_empty() || self.statuses.contains(&t.status))
@@ -351,51 +431,8 @@ fn sort(tickets: &mut [&Ticket], key: &str, config: &Config) -> anyhow::Result<(
 
 pub fn run(ctx: &Ctx, args: ListArgs) -> anyhow::Result<()> {
     let (repo, config) = open(ctx)?;
-    let mut filter = resolve(ctx, &repo, &config, &args)?;
-    // One pass over the cache keeps only the matches (a queue of 2,500 out of 100,000
-    // tickets holds 2,500); the open-children filter needs every ticket first.
-    let keep_all = args.has_open_children;
-    let mut seen_statuses: HashSet<String> = HashSet::new();
-    let mut open_parents = HashSet::new();
-    let mut tickets = Vec::new();
-    repo.each_summary(|_, loaded| match loaded {
-        Ok(t) => {
-            if !seen_statuses.contains(&t.status) {
-                seen_statuses.insert(t.status.clone());
-            }
-            if keep_all {
-                if let Some(p) = t.parent.as_deref().and_then(|p| TicketId::parse(p).ok())
-                    && p != t.id
-                    && config.is_open(&t.status)
-                {
-                    open_parents.insert(p);
-                }
-                tickets.push(t);
-            } else if filter.matches(&t, &config, ctx.now) {
-                tickets.push(t);
-            }
-        }
-        Err(e) => eprintln!("warning: {e}"),
-    })?;
-    if keep_all {
-        filter.open_parents = Some(open_parents);
-        tickets.retain(|t| filter.matches(t, &config, ctx.now));
-    }
-    let tickets = crate::commands::report::sla_filter(
-        ctx,
-        &repo,
-        &config,
-        tickets,
-        args.sla_breach,
-        args.due_within.as_deref(),
-    )?;
-    // A status not in tiketti.yaml is a typo unless some ticket really has it (a status
-    // written by hand or removed from the config must stay findable).
-    for s in &filter.statuses {
-        if !seen_statuses.contains(s) {
-            config.known_status(s).map_err(UserError::from)?;
-        }
-    }
+    let filter = resolve(ctx, &repo, &config, &args.filter)?;
+    let tickets = filter.apply(ctx, &repo, &config, None)?;
     // Sorting references: a ticket is hundreds of bytes to move.
     let mut tickets: Vec<&Ticket> = tickets.iter().collect();
     sort(&mut tickets, &args.sort, &config)?;

@@ -25,6 +25,7 @@ pub mod remind;
 pub mod reply;
 pub mod report;
 pub mod resolve;
+pub mod search;
 pub mod set;
 pub mod show;
 pub mod status;
@@ -37,6 +38,7 @@ use std::io::Write;
 use crate::config::Config;
 use crate::ctx::{Actor, Ctx};
 use crate::error::UserError;
+use crate::store::events_cache::CacheProgress;
 use crate::store::{ChangeSet, Lock, Repo};
 use crate::ticket::{Contact, Ticket, TicketId};
 
@@ -56,6 +58,39 @@ pub fn read_attachments(paths: &[std::path::PathBuf]) -> anyhow::Result<Vec<(Str
             Ok((name, bytes))
         })
         .collect()
+}
+
+/// Tells about a refresh of the events cache on standard error: one line when it is
+/// rebuilt, and a progress bar on a terminal while many tickets are read.
+pub fn cache_progress() -> impl Fn(CacheProgress) + Sync {
+    use std::io::IsTerminal;
+    let tty = std::io::stderr().is_terminal();
+    let bar: std::sync::Mutex<Option<indicatif::ProgressBar>> = std::sync::Mutex::new(None);
+    move |p| match p {
+        CacheProgress::Rebuild { tickets } => {
+            eprintln!("rebuilding the search cache: reading the events of {tickets} tickets…");
+        }
+        CacheProgress::Reading { done, total } if tty && total >= 1000 => {
+            if let Ok(mut bar) = bar.lock() {
+                bar.get_or_insert_with(|| {
+                    let b = indicatif::ProgressBar::new(total as u64);
+                    if let Ok(style) = indicatif::ProgressStyle::with_template(
+                        "{bar:40} {pos}/{len} tickets {eta}",
+                    ) {
+                        b.set_style(style);
+                    }
+                    b
+                })
+                .set_position(done as u64);
+            }
+        }
+        CacheProgress::Done => {
+            if let Some(b) = bar.lock().ok().and_then(|mut b| b.take()) {
+                b.finish_and_clear();
+            }
+        }
+        CacheProgress::Reading { .. } => {}
+    }
 }
 
 /// A reading session: the helpdesk and its valid config.

@@ -9,25 +9,50 @@ use crate::ticket::TicketId;
 
 use super::inbound::InboundMail;
 
-/// What is known about stored and sent messages (built from the event files).
-#[derive(Debug, Default, Clone)]
+/// The messages already stored, as the store answers for them (from its events cache):
+/// each question answered as a map filled ticket by ticket in ID order would.
+pub trait StoredMessages {
+    /// The ticket holding event `id` (the last in ID order, should two hold it).
+    fn event(&self, id: &str) -> Option<TicketId>;
+    /// The first ticket (in ID order) that stored or sent this Message-ID.
+    fn message(&self, message_id: &str) -> Option<TicketId>;
+    /// The first ticket holding a message that refers to this Message-ID.
+    fn referencing(&self, message_id: &str) -> Option<TicketId>;
+    /// When automatic mail went to this address (any case).
+    fn auto_sent(&self, email: &str) -> Vec<DateTime<Utc>>;
+}
+
+/// What is known about stored and sent messages: those stored before this run (looked
+/// up in the store) and those this run stored.
+#[derive(Default)]
 pub struct ThreadIndex {
+    stored: Option<Box<dyn StoredMessages>>,
     /// Message-ID → ticket, for every message stored (inbound) or sent (outbound).
-    pub by_message_id: HashMap<String, TicketId>,
+    by_message_id: HashMap<String, TicketId>,
     /// Message-ID that a stored message refers to → that message's ticket. A reply that
     /// arrives before its parent leaves its parent's ID here, so the parent finds it.
-    pub by_reference: HashMap<String, TicketId>,
+    by_reference: HashMap<String, TicketId>,
     /// Event ID → ticket, for duplicates.
-    pub events: HashMap<String, TicketId>,
+    events: HashMap<String, TicketId>,
     /// The key of our Message-IDs' keyed hash ([`super::outbound::our_ticket`]); empty:
     /// our Message-IDs are recognised only through the stored messages.
     pub key: Vec<u8>,
     /// Automatic mail sent, per recipient address (lower case): when.
-    pub auto_sent: HashMap<String, Vec<DateTime<Utc>>>,
+    auto_sent: HashMap<String, Vec<DateTime<Utc>>>,
 }
 
 impl ThreadIndex {
-    /// Record a stored message.
+    /// The index of what `stored` holds.
+    pub fn new(key: Vec<u8>, stored: Box<dyn StoredMessages>) -> ThreadIndex {
+        ThreadIndex {
+            stored: Some(stored),
+            key,
+            ..ThreadIndex::default()
+        }
+    }
+
+    /// Record a stored message. Like the store's answers, the first ticket to hold a
+    /// Message-ID keeps it and the last to hold an event ID has it.
     pub fn add(
         &mut self,
         ticket: &TicketId,
@@ -55,16 +80,43 @@ impl ThreadIndex {
         }
     }
 
+    /// The ticket holding event `id`.
+    pub fn event(&self, id: &str) -> Option<TicketId> {
+        self.events
+            .get(id)
+            .cloned()
+            .or_else(|| self.stored.as_ref()?.event(id))
+    }
+
+    /// The ticket that stored or sent this Message-ID.
+    pub fn message(&self, message_id: &str) -> Option<TicketId> {
+        self.stored
+            .as_ref()
+            .and_then(|s| s.message(message_id))
+            .or_else(|| self.by_message_id.get(message_id).cloned())
+    }
+
+    /// The ticket holding a message that refers to this Message-ID.
+    pub fn referencing(&self, message_id: &str) -> Option<TicketId> {
+        self.stored
+            .as_ref()
+            .and_then(|s| s.referencing(message_id))
+            .or_else(|| self.by_reference.get(message_id).cloned())
+    }
+
     /// Automatic mails to `email` in the 24 hours before `now`.
     pub fn auto_count(&self, email: &str, now: DateTime<Utc>) -> usize {
-        self.auto_sent
-            .get(&email.to_lowercase())
-            .map_or(0, |times| {
-                times
-                    .iter()
-                    .filter(|t| **t > now - chrono::Duration::hours(24) && **t <= now)
-                    .count()
-            })
+        let stored = self
+            .stored
+            .as_ref()
+            .map(|s| s.auto_sent(email))
+            .unwrap_or_default();
+        let added = self.auto_sent.get(&email.to_lowercase());
+        stored
+            .iter()
+            .chain(added.into_iter().flatten())
+            .filter(|t| **t > now - chrono::Duration::hours(24) && **t <= now)
+            .count()
     }
 }
 
@@ -139,36 +191,28 @@ pub fn decide(
     tag: Option<&str>,
     is_participant: impl Fn(&TicketId, &str) -> bool,
 ) -> Decision {
-    if let Some(t) = index.events.get(event_id) {
-        return Decision::Duplicate(t.clone());
+    if let Some(t) = index.event(event_id) {
+        return Decision::Duplicate(t);
     }
-    if let Some(t) = mail
-        .message_id
-        .as_ref()
-        .and_then(|m| index.by_message_id.get(m))
-    {
-        return Decision::Join(t.clone(), Reason::MessageId);
+    if let Some(t) = mail.message_id.as_ref().and_then(|m| index.message(m)) {
+        return Decision::Join(t, Reason::MessageId);
     }
     for r in &mail.in_reply_to {
-        if let Some(t) = index.by_message_id.get(r) {
-            return Decision::Join(t.clone(), Reason::InReplyTo);
+        if let Some(t) = index.message(r) {
+            return Decision::Join(t, Reason::InReplyTo);
         }
     }
     for r in mail.referenced_ids() {
-        if let Some(t) = index.by_message_id.get(&r) {
-            return Decision::Join(t.clone(), Reason::References);
+        if let Some(t) = index.message(&r) {
+            return Decision::Join(t, Reason::References);
         }
     }
-    if let Some(t) = mail
-        .message_id
-        .as_ref()
-        .and_then(|m| index.by_reference.get(m))
-    {
-        return Decision::Join(t.clone(), Reason::ReferencedBy);
+    if let Some(t) = mail.message_id.as_ref().and_then(|m| index.referencing(m)) {
+        return Decision::Join(t, Reason::ReferencedBy);
     }
     for r in mail.referenced_ids() {
-        if let Some(t) = index.by_reference.get(&r) {
-            return Decision::Join(t.clone(), Reason::SharedReference);
+        if let Some(t) = index.referencing(&r) {
+            return Decision::Join(t, Reason::SharedReference);
         }
     }
     if !index.key.is_empty() {

@@ -8,6 +8,7 @@
 //! the work tree, index and history exactly as they were.
 
 pub mod binfmt;
+pub mod events_cache;
 pub mod fsutil;
 pub mod gitindex;
 pub mod lock;
@@ -616,57 +617,19 @@ impl Repo {
     }
 
     /// The threading index: every stored or sent Message-ID, every Message-ID a stored
-    /// message refers to, and every event ID, from the event files in the work tree.
-    /// Only events that carry mail headers are parsed; the rest are known by file name.
-    pub fn thread_index(&self) -> Result<crate::mail::thread::ThreadIndex, StoreError> {
-        let mut index = crate::mail::thread::ThreadIndex {
-            key: self.message_key().unwrap_or_default(),
+    /// message refers to, and every event ID, as the events cache holds them once brought
+    /// up to date with the work tree. `progress` hears about a cache rebuild.
+    pub fn thread_index(
+        &self,
+        progress: &(dyn Fn(events_cache::CacheProgress) + Sync),
+    ) -> Result<crate::mail::thread::ThreadIndex, StoreError> {
+        let need = events_cache::Need {
+            events: true,
             ..Default::default()
         };
-        for id in self.ticket_ids()? {
-            let dir = self.root.join(id.dir()).join("events");
-            let Ok(entries) = std::fs::read_dir(&dir) else {
-                continue;
-            };
-            for e in entries.flatten() {
-                let name = e.file_name().to_string_lossy().into_owned();
-                let Some(stem) = name.strip_suffix(".md") else {
-                    continue;
-                };
-                let Some((_, event_id)) = stem.rsplit_once('-') else {
-                    continue;
-                };
-                index.events.insert(event_id.to_string(), id.clone());
-                let Ok(text) = std::fs::read_to_string(e.path()) else {
-                    continue;
-                };
-                if !["\nmessage_id:", "\nreferences:", "\nin_reply_to:"]
-                    .iter()
-                    .any(|k| text.contains(k))
-                {
-                    continue;
-                }
-                let Ok(event) = Event::parse(&text) else {
-                    continue;
-                };
-                let message_id = event.doc.get_str("message_id").ok().flatten();
-                let mut refs = event.doc.get_list("references").unwrap_or_default();
-                refs.extend(event.doc.get_list("in_reply_to").unwrap_or_default());
-                index.add(&id, event_id, message_id.as_deref(), &refs);
-                if event.kind == crate::ticket::kind::OUTBOUND
-                    && event.doc.keys().any(|k| k == "auto")
-                {
-                    let mut to = event.doc.get_list("to").unwrap_or_default();
-                    to.extend(event.doc.get_list("cc").unwrap_or_default());
-                    let emails: Vec<String> = to
-                        .iter()
-                        .filter_map(|c| crate::ticket::Contact::parse(c).ok()?.email)
-                        .collect();
-                    index.add_auto(&emails, event.at);
-                }
-            }
-        }
-        Ok(index)
+        let cache = self.events_cache(&self.ticket_ids()?, need, progress);
+        let key = self.message_key().unwrap_or_default();
+        Ok(crate::mail::thread::ThreadIndex::new(key, Box::new(cache)))
     }
 }
 

@@ -29,7 +29,7 @@ use crate::ticket::codec::Document;
 use crate::ticket::{Due, Ticket, TicketId, id};
 
 const MAGIC: &[u8; 16] = b"tiketti-tickets\0";
-const VERSION: u32 = 2;
+const VERSION: u32 = 3;
 /// Entries read again since the file was written that make it worth writing again.
 const REWRITE_AFTER: usize = 64;
 
@@ -83,7 +83,7 @@ impl Repo {
     /// and line. From the ticket cache, brought up to date first.
     pub fn summaries(&self) -> Result<Vec<Result<Ticket, StoreError>>, StoreError> {
         let mut out = Vec::new();
-        self.each_summary(|_, t| out.push(t))?;
+        self.each_summary(false, |_, t| out.push(t))?;
         Ok(out)
     }
 
@@ -101,7 +101,7 @@ impl Repo {
         self.scan(&mut |_, record| {
             if let Ok(bytes) = record
                 && has_link(bytes)
-                && let Some(Ok(t)) = decode_record(bytes)
+                && let Some(Ok(t)) = decode_record(bytes, false)
             {
                 out.push(t);
             }
@@ -110,15 +110,18 @@ impl Repo {
     }
 
     /// [`Repo::summaries`] one at a time: a caller that keeps few of them holds few.
+    /// With `description`, each summary's document holds the ticket's description (its
+    /// body, for `search`), and nothing else.
     pub fn each_summary(
         &self,
+        description: bool,
         mut each: impl FnMut(&TicketId, Result<Ticket, StoreError>),
     ) -> Result<(), StoreError> {
         self.scan(&mut |id, record| {
             let rel = || format!("tickets/{}/{id}/ticket.md", id.shard());
             let t = match record {
                 Err(e) => Err(e),
-                Ok(bytes) => match decode_record(bytes) {
+                Ok(bytes) => match decode_record(bytes, description) {
                     Some(Ok(t)) => Ok(t),
                     Some(Err((line, message))) => Err(StoreError::BadFile {
                         path: rel(),
@@ -538,11 +541,11 @@ fn encode_record(parsed: &Summary) -> Vec<u8> {
 }
 
 /// `None` when the record is damaged (the file's checksum makes that a bug, not chance).
-fn decode_record(bytes: &[u8]) -> Option<Summary> {
+fn decode_record(bytes: &[u8], description: bool) -> Option<Summary> {
     let mut r = Reader { b: bytes };
     let s = match r.u8()? {
         0 => Err((r.u32()? as usize, r.string()?)),
-        1 => Ok(decode_ticket(&mut r)?),
+        1 => Ok(decode_ticket(&mut r, description)?),
         _ => return None,
     };
     r.is_empty().then_some(s)
@@ -576,6 +579,7 @@ fn encode_ticket(w: &mut Writer, t: &Ticket) {
         w.str(v);
     }
     w.strs(&t.collisions);
+    w.str(&t.doc.body);
 }
 
 /// Whether a ticket record names a parent or a tracker, read without decoding it.
@@ -588,7 +592,7 @@ fn has_link(record: &[u8]) -> bool {
         )
 }
 
-fn decode_ticket(r: &mut Reader<'_>) -> Option<Ticket> {
+fn decode_ticket(r: &mut Reader<'_>, description: bool) -> Option<Ticket> {
     let parent = r.opt_string()?;
     let tracker = r.opt_string()?;
     let id = TicketId::canonical(r.str()?)?;
@@ -612,8 +616,9 @@ fn decode_ticket(r: &mut Reader<'_>) -> Option<Ticket> {
         fields.push((r.string()?, r.string()?));
     }
     let collisions = r.strings()?;
+    let body = r.str()?;
     Some(Ticket {
-        doc: Document::new(""),
+        doc: Document::new(if description { body } else { "" }),
         id,
         subject,
         status,
@@ -676,14 +681,15 @@ mod tests {
     }
 
     fn cached(repo: &Repo) -> Vec<String> {
-        repo.summaries()
-            .unwrap()
-            .into_iter()
-            .map(|t| match t {
+        let mut out = Vec::new();
+        repo.each_summary(true, |_, t| {
+            out.push(match t {
                 Ok(t) => format!("{t:?}"),
                 Err(e) => e.to_string(),
             })
-            .collect()
+        })
+        .unwrap();
+        out
     }
 
     /// Make every stamp old enough to be kept, as minutes passing would.

@@ -437,6 +437,210 @@ impl Document {
     }
 }
 
+/// A value of [`Quick`] front matter.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum QuickValue {
+    Null,
+    Str(String),
+    List(Vec<String>),
+}
+
+/// Front matter read without the YAML parser, for the hot path of reading every event
+/// file (DESIGN.md §8): only the shapes tiketti writes, one `key: value` per line, the
+/// value empty, plain, double-quoted as JSON quotes it, or a one-line list of such
+/// items. Anything else, and anything YAML might read otherwise (a number, `true`, `~`,
+/// a comment, a key twice), gives `None`: [`Document::parse`] must read that file, and
+/// says what is wrong when something is. Where it gives a value, it is the value
+/// `Document` gives.
+#[derive(Debug, Clone)]
+pub struct Quick<'a> {
+    entries: Vec<(&'a str, QuickValue)>,
+    pub body: &'a str,
+}
+
+impl<'a> Quick<'a> {
+    pub fn parse(text: &'a str) -> Option<Quick<'a>> {
+        let mut rest = text.strip_prefix("---\n")?;
+        let mut entries: Vec<(&'a str, QuickValue)> = Vec::new();
+        loop {
+            let (line, next) = match rest.find('\n') {
+                Some(i) => (&rest[..i], &rest[i + 1..]),
+                None => (rest, ""),
+            };
+            if line == "---" {
+                return Some(Quick {
+                    entries,
+                    body: next,
+                });
+            }
+            if next.is_empty() && line.is_empty() {
+                return None;
+            }
+            let (key, value) = match line.find(": ") {
+                Some(i) => (&line[..i], line[i + 2..].trim_start_matches(' ')),
+                None => (line.strip_suffix(':')?, ""),
+            };
+            let plain_key = key.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
+                && key
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+            if !plain_key || entries.iter().any(|(k, _)| *k == key) {
+                return None;
+            }
+            let value = match value.chars().next() {
+                None => QuickValue::Null,
+                Some('"') => {
+                    let (s, after) = quoted(value)?;
+                    blank(after)?;
+                    QuickValue::Str(s)
+                }
+                Some('[') => QuickValue::List(flow_list(value)?),
+                Some(_) => QuickValue::Str(plain(value, false)?),
+            };
+            entries.push((key, value));
+            rest = next;
+        }
+    }
+
+    fn get(&self, key: &str) -> Option<&QuickValue> {
+        self.entries.iter().find(|(k, _)| *k == key).map(|(_, v)| v)
+    }
+
+    pub fn has(&self, key: &str) -> bool {
+        self.get(key).is_some()
+    }
+
+    /// As [`Document::get_str`]; `None` for a list, where that fails.
+    pub fn get_str(&self, key: &str) -> Option<Option<String>> {
+        match self.get(key) {
+            None | Some(QuickValue::Null) => Some(None),
+            Some(QuickValue::Str(s)) => Some(Some(s.clone())),
+            Some(QuickValue::List(_)) => None,
+        }
+    }
+
+    /// As [`Document::get_list`].
+    pub fn get_list(&self, key: &str) -> Vec<String> {
+        match self.get(key) {
+            None | Some(QuickValue::Null) => Vec::new(),
+            Some(QuickValue::Str(s)) => vec![s.clone()],
+            Some(QuickValue::List(items)) => items.clone(),
+        }
+    }
+}
+
+/// Nothing but spaces (or the end of the line).
+fn blank(s: &str) -> Option<()> {
+    s.trim_start_matches(' ').is_empty().then_some(())
+}
+
+/// A plain scalar that YAML reads as exactly this string. In a flow list (`flow`) it
+/// also must not hold `,[]{}`.
+fn plain(v: &str, flow: bool) -> Option<String> {
+    let v = v.trim_end_matches(' ');
+    let first = v.chars().next()?;
+    let looks_numeric = (first.is_ascii_digit() || "+-.".contains(first))
+        && v.chars()
+            .all(|c| c.is_ascii_hexdigit() || "xXoO+-._".contains(c));
+    let special = matches!(
+        v.to_ascii_lowercase().as_str(),
+        "~" | "null"
+            | "true"
+            | "false"
+            | "yes"
+            | "no"
+            | "on"
+            | "off"
+            | "y"
+            | "n"
+            | ".inf"
+            | "-.inf"
+            | "+.inf"
+            | ".nan"
+    );
+    let unsafe_char = |c: char| {
+        c.is_control()
+            || matches!(
+                c,
+                '\u{feff}' | '\u{fffe}' | '\u{ffff}' | '\u{2028}' | '\u{2029}'
+            )
+    };
+    let ok = !"-?:,[]{}#&*!|>'\"%@`".contains(first)
+        && !looks_numeric
+        && !special
+        && !v.contains(": ")
+        && !v.contains(" #")
+        && !v.ends_with(':')
+        && !(flow && v.contains([',', '[', ']', '{', '}']))
+        && !v.chars().any(unsafe_char);
+    ok.then(|| v.to_string())
+}
+
+/// A double-quoted scalar in the JSON subset of YAML's escapes, ended on this line:
+/// the string and what follows the closing quote.
+fn quoted(v: &str) -> Option<(String, &str)> {
+    let body = v.strip_prefix('"')?;
+    let mut out = String::new();
+    let mut chars = body.char_indices();
+    while let Some((i, c)) = chars.next() {
+        match c {
+            '"' => return Some((out, &body[i + 1..])),
+            '\\' => {
+                let (_, e) = chars.next()?;
+                out.push(match e {
+                    '"' => '"',
+                    '\\' => '\\',
+                    '/' => '/',
+                    'b' => '\u{8}',
+                    'f' => '\u{c}',
+                    'n' => '\n',
+                    'r' => '\r',
+                    't' => '\t',
+                    'u' => {
+                        let hex: String = (0..4)
+                            .filter_map(|_| chars.next().map(|(_, h)| h))
+                            .collect();
+                        let code = u32::from_str_radix(&hex, 16)
+                            .ok()
+                            .filter(|_| hex.len() == 4)?;
+                        char::from_u32(code)?
+                    }
+                    _ => return None,
+                });
+            }
+            c if c.is_control() && c != '\t' => return None,
+            c => out.push(c),
+        }
+    }
+    None
+}
+
+/// `[a, "b", c]` on one line.
+fn flow_list(v: &str) -> Option<Vec<String>> {
+    let mut rest = v.strip_prefix('[')?.trim_start_matches(' ');
+    let mut items = Vec::new();
+    if let Some(after) = rest.strip_prefix(']') {
+        blank(after)?;
+        return Some(items);
+    }
+    loop {
+        let (item, after) = if rest.starts_with('"') {
+            quoted(rest)?
+        } else {
+            let end = rest.find([',', ']'])?;
+            (plain(&rest[..end], true)?, &rest[end..])
+        };
+        items.push(item);
+        let after = after.trim_start_matches(' ');
+        if let Some(next) = after.strip_prefix(',') {
+            rest = next.trim_start_matches(' ');
+        } else {
+            blank(after.strip_prefix(']')?)?;
+            return Some(items);
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

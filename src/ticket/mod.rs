@@ -346,9 +346,10 @@ impl Ticket {
     }
 
     /// The fields without the document, as the ticket cache keeps them.
+    /// The description stays (as the body of an otherwise empty document).
     pub fn into_summary(self) -> Ticket {
         Ticket {
-            doc: Document::new(""),
+            doc: Document::new(&self.doc.body),
             summary: true,
             ..self
         }

@@ -23,6 +23,7 @@ mod quarantine;
 mod remind;
 mod reply;
 mod report;
+mod search;
 mod set;
 mod show;
 mod status;
