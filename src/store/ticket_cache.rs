@@ -198,7 +198,7 @@ impl Repo {
         }
         let cache = Cache {
             root: cache.root,
-            shards: cache.shards.clone(),
+            shards: cache.shards,
             entries,
         };
         if fresh || work >= REWRITE_AFTER {
@@ -382,15 +382,16 @@ impl<'p> ShardDirs<'p> {
 /// Compare one ticket.md with its entry; read and hash it only when its stamp changed,
 /// and parse it only when its blob did.
 fn check(shards: &mut ShardDirs<'_>, id: &str, old: Option<&Entry<'_>>, now: i64) -> Check {
-    let rel = format!("tickets/{}/{id}/ticket.md", &id[..2]);
+    let rel = || format!("tickets/{}/{id}/ticket.md", &id[..2]);
     let stamp = match shards.stamp(id) {
         Ok(Some(s)) => s,
         Ok(None) => return Check::Gone,
-        Err(e) => return Check::Failed(io_err(format!("cannot read {rel}"))(e)),
+        Err(e) => return Check::Failed(io_err(format!("cannot read {}", rel()))(e)),
     };
     if old.is_some_and(|e| e.stamp == stamp && stamp != FileStamp::NONE) {
         return Check::Same;
     }
+    let rel = rel();
     let bytes = match std::fs::read(shards.tickets.join(&id[..2]).join(id).join("ticket.md")) {
         Ok(b) => b,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Check::Gone,
