@@ -1,14 +1,23 @@
 //! The byte format of tiketti's caches in `.git/tiketti/` (never versioned, always
-//! rebuildable): a magic tag and a version, little-endian fields, and a SHA-256 of
-//! everything before it at the end. A file that is short, damaged, of another version or
-//! of another kind decodes to `None` and is rebuilt, never trusted.
+//! rebuildable): a magic tag and a version, little-endian fields, and a checksum of
+//! everything before it at the end (xxh3, 128 bits: it guards against torn writes and
+//! damage, not against an attacker, who could as well edit the tickets). A file that is
+//! short, damaged, of another version or of another kind decodes to `None` and is
+//! rebuilt, never trusted.
 //!
 //! Also the stamp that says a work-tree file has not changed since it was read
 //! ([`FileStamp`]), the way git's index does it.
 
 use std::path::Path;
 
-use sha2::{Digest, Sha256};
+use xxhash_rust::xxh3::xxh3_128;
+
+/// The length of the checksum at the end of every file.
+pub const SUM_LEN: usize = 16;
+
+fn checksum(bytes: &[u8]) -> [u8; SUM_LEN] {
+    xxh3_128(bytes).to_le_bytes()
+}
 
 /// A buffer being encoded.
 #[derive(Debug, Default)]
@@ -70,7 +79,7 @@ impl Writer {
     }
     /// The finished file: the content and its checksum.
     pub fn finish(mut self) -> Vec<u8> {
-        let sum = Sha256::digest(&self.b);
+        let sum = checksum(&self.b);
         self.b.extend_from_slice(&sum);
         self.b
     }
@@ -84,8 +93,8 @@ pub struct Reader<'a> {
 impl<'a> Reader<'a> {
     /// The content of a file of kind `magic` and `version` whose checksum holds.
     pub fn open(bytes: &'a [u8], magic: &[u8; 16], version: u32) -> Option<Reader<'a>> {
-        let (body, sum) = bytes.split_at_checked(bytes.len().checked_sub(32)?)?;
-        if Sha256::digest(body).as_slice() != sum {
+        let (body, sum) = bytes.split_at_checked(bytes.len().checked_sub(SUM_LEN)?)?;
+        if checksum(body) != sum {
             return None;
         }
         let mut r = Reader { b: body };

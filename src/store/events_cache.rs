@@ -34,7 +34,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use chrono::{DateTime, Utc};
 
-use super::binfmt::{self, FileStamp, Reader, Writer};
+use super::binfmt::{self, FileStamp, Reader, SUM_LEN, Writer};
 use super::{Repo, fsutil};
 use crate::mail::thread::StoredMessages;
 use crate::ticket::codec::Quick;
@@ -44,7 +44,7 @@ use crate::ticket::{Contact, Event, TicketId, kind};
 const IDX_MAGIC: &[u8; 16] = b"tiketti-evt-idx\0";
 const EVENTS_MAGIC: &[u8; 16] = b"tiketti-evt-list";
 const TEXT_MAGIC: &[u8; 16] = b"tiketti-evt-text";
-const VERSION: u32 = 1;
+const VERSION: u32 = 2;
 const NONE: u32 = u32::MAX;
 /// Ends every event's text in a segment's buffer: a match cannot run from one event into
 /// the next, since [`fold`] turns NUL into a space.
@@ -688,8 +688,8 @@ fn decode_block(block: &[u8]) -> Option<Vec<Digested>> {
 /// A segment's index file as read.
 struct Idx {
     /// The checksums of the events and text files it goes with.
-    events_token: [u8; 32],
-    text_token: [u8; 32],
+    events_token: [u8; SUM_LEN],
+    text_token: [u8; SUM_LEN],
     tickets: Vec<CachedTicket>,
     /// The lengths of the text and of the event blocks its tickets cover.
     text_len: usize,
@@ -698,8 +698,8 @@ struct Idx {
 
 fn decode_idx(bytes: &[u8], segment: u8) -> Option<Idx> {
     let mut r = Reader::open(bytes, IDX_MAGIC, VERSION)?;
-    let events_token: [u8; 32] = r.take(32)?.try_into().ok()?;
-    let text_token: [u8; 32] = r.take(32)?.try_into().ok()?;
+    let events_token: [u8; SUM_LEN] = r.take(SUM_LEN)?.try_into().ok()?;
+    let text_token: [u8; SUM_LEN] = r.take(SUM_LEN)?.try_into().ok()?;
     let n = r.u32()? as usize;
     let mut tickets: Vec<CachedTicket> = Vec::with_capacity(n.min(r.b.len() / 16));
     let (mut text_len, mut blocks_len) = (0usize, 0usize);
@@ -743,22 +743,22 @@ fn decode_idx(bytes: &[u8], segment: u8) -> Option<Idx> {
     })
 }
 
-/// The checksum of a checked file: its last 32 bytes.
-fn token(file: &[u8]) -> [u8; 32] {
-    let mut t = [0; 32];
-    t.copy_from_slice(&file[file.len() - 32..]);
+/// The checksum of a checked file: its last bytes.
+fn token(file: &[u8]) -> [u8; SUM_LEN] {
+    let mut t = [0; SUM_LEN];
+    t.copy_from_slice(&file[file.len() - SUM_LEN..]);
     t
 }
 
 /// The body of a checked text file whose checksum is `token`.
-fn text_region(bytes: &[u8], token: &[u8; 32]) -> Option<Range<usize>> {
+fn text_region(bytes: &[u8], token: &[u8; SUM_LEN]) -> Option<Range<usize>> {
     let r = Reader::open(bytes, TEXT_MAGIC, VERSION)?;
-    let end = bytes.len() - 32;
+    let end = bytes.len() - SUM_LEN;
     (&bytes[end..] == token).then(|| end - r.b.len()..end)
 }
 
-fn decode_events_file(bytes: Vec<u8>, token: &[u8; 32]) -> Option<Records> {
-    let end = bytes.len().checked_sub(32)?;
+fn decode_events_file(bytes: Vec<u8>, token: &[u8; SUM_LEN]) -> Option<Records> {
+    let end = bytes.len().checked_sub(SUM_LEN)?;
     let mut r = Reader::open(&bytes, EVENTS_MAGIC, VERSION)?;
     if &bytes[end..] != token {
         return None;

@@ -170,7 +170,7 @@ fn save_stamp(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
 }
 
 const STAMP_MAGIC: &[u8; 16] = b"tiketti-idxstamp";
-const STAMP_VERSION: u32 = 1;
+const STAMP_VERSION: u32 = 2;
 
 fn stamp_file(stamp: FileStamp, checksum: &[u8; HASH]) -> Vec<u8> {
     let mut w = Writer::new(STAMP_MAGIC, STAMP_VERSION, 64);

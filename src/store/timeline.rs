@@ -26,7 +26,7 @@ use crate::ticket::codec::Document;
 use crate::ticket::{Event, id, kind};
 
 const MAGIC: &[u8; 16] = b"tiketti-timeline";
-const VERSION: u32 = 2;
+const VERSION: u32 = 3;
 const NONE: u32 = u32::MAX;
 const NO_TIME: i64 = i64::MIN;
 /// New commits since the cached head that make the cache worth writing again.
