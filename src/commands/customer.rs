@@ -1,11 +1,11 @@
 //! `tiketti customer EMAIL`: one customer's tickets across every channel, newest first.
 
-use crate::commands::list::{TicketView, print};
+use crate::commands::list::print;
 use crate::commands::open;
 use crate::ctx::Ctx;
 use crate::error::UserError;
 use crate::render::Format;
-use crate::ticket::Contact;
+use crate::ticket::{Contact, Ticket};
 
 /// Show one customer's tickets (as requester or participant) from every channel, newest
 /// first.
@@ -41,13 +41,16 @@ pub fn run(ctx: &Ctx, args: CustomerArgs) -> anyhow::Result<()> {
         }
     }
     tickets.sort_by(|a, b| b.created.cmp(&a.created).then(a.id.cmp(&b.id)));
-    let views: Vec<TicketView> = tickets
-        .iter()
-        .map(|t| TicketView::new(t, &config, ctx.now))
-        .collect();
-    if args.format == Format::Table && !views.is_empty() {
-        eprintln!("{}: {} ticket(s)", me.to_text(), views.len());
+    if args.format == Format::Table && !tickets.is_empty() {
+        eprintln!("{}: {} ticket(s)", me.to_text(), tickets.len());
     }
-    print(&mut std::io::stdout().lock(), &views, args.format, ctx)?;
+    let tickets: Vec<&Ticket> = tickets.iter().collect();
+    print(
+        &mut std::io::stdout().lock(),
+        &tickets,
+        &config,
+        args.format,
+        ctx,
+    )?;
     Ok(())
 }

@@ -265,11 +265,11 @@ pub fn resolve(
 }
 
 impl Filter {
-    /// The tickets of `all` that pass.
     /// The tickets that pass, from one pass over the ticket cache that keeps only the
     /// matches (a queue of 2,500 out of 100,000 tickets holds 2,500; the open-children
-    /// filter needs every ticket first). Broken ticket files are named on stderr. With
-    /// `ids`, every ticket's ID is collected too.
+    /// filter needs every ticket first), filtered on all cores while the cache is
+    /// checked. Broken ticket files are named on stderr. With `ids`, every ticket's ID is
+    /// collected too.
     pub fn apply(
         mut self,
         ctx: &Ctx,
@@ -277,34 +277,76 @@ impl Filter {
         config: &Config,
         mut ids: Option<&mut Vec<TicketId>>,
     ) -> anyhow::Result<Vec<Ticket>> {
+        /// What one worker kept.
+        #[derive(Default)]
+        struct Kept {
+            tickets: Vec<Ticket>,
+            ids: Vec<TicketId>,
+            broken: Vec<crate::store::StoreError>,
+            /// The statuses not in tiketti.yaml that some ticket has.
+            statuses: Vec<String>,
+        }
         let keep_all = self.has_open_children;
-        let mut seen_statuses: HashSet<String> = HashSet::new();
-        let mut open_parents = HashSet::new();
-        let mut tickets = Vec::new();
-        repo.each_summary(self.descriptions, |id, loaded| {
-            if let Some(ids) = ids.as_deref_mut() {
-                ids.push(id.clone());
-            }
-            match loaded {
-                Ok(t) => {
-                    if !seen_statuses.contains(&t.status) {
-                        seen_statuses.insert(t.status.clone());
-                    }
-                    if keep_all {
-                        if let Some(p) = t.parent.as_deref().and_then(|p| TicketId::parse(p).ok())
-                            && p != t.id
-                            && config.is_open(&t.status)
-                        {
-                            open_parents.insert(p);
+        let want_ids = ids.is_some();
+        // A status not in tiketti.yaml is a typo unless some ticket really has it (a
+        // status written by hand or removed from the config must stay findable).
+        let unknown: Vec<String> = self
+            .statuses
+            .iter()
+            .filter(|s| config.known_status(s).is_err())
+            .cloned()
+            .collect();
+        let parts = {
+            let (this, unknown, now) = (&self, &unknown, ctx.now);
+            // Room for every ticket: what a filter leaves of it is never touched.
+            let init = |n| Kept {
+                tickets: Vec::with_capacity(n),
+                ..Kept::default()
+            };
+            repo.fold_summaries(self.descriptions, init, |kept, id, loaded| {
+                if want_ids {
+                    kept.ids.push(id.clone());
+                }
+                match loaded {
+                    Err(e) => kept.broken.push(e),
+                    Ok(t) => {
+                        if unknown.contains(&t.status) && !kept.statuses.contains(&t.status) {
+                            kept.statuses.push(t.status.clone());
                         }
-                        tickets.push(t);
-                    } else if self.matches(&t, config, ctx.now) {
-                        tickets.push(t);
+                        if keep_all || this.matches(&t, config, now) {
+                            kept.tickets.push(t);
+                        }
                     }
                 }
-                Err(e) => eprintln!("warning: {e}"),
+            })?
+        };
+        let mut tickets = Vec::new();
+        let mut seen = Vec::new();
+        for mut part in parts {
+            for e in &part.broken {
+                eprintln!("warning: {e}");
             }
-        })?;
+            if tickets.is_empty() {
+                tickets = part.tickets;
+            } else {
+                tickets.append(&mut part.tickets);
+            }
+            if let Some(ids) = ids.as_deref_mut() {
+                ids.append(&mut part.ids);
+            }
+            seen.append(&mut part.statuses);
+        }
+        let mut open_parents = HashSet::new();
+        if keep_all {
+            for t in &tickets {
+                if let Some(p) = t.parent.as_deref().and_then(|p| TicketId::parse(p).ok())
+                    && p != t.id
+                    && config.is_open(&t.status)
+                {
+                    open_parents.insert(p);
+                }
+            }
+        }
         if keep_all {
             self.open_parents = Some(open_parents);
             tickets.retain(|t| self.matches(t, config, ctx.now));
@@ -317,12 +359,8 @@ impl Filter {
             self.sla_breach,
             self.due_within.as_deref(),
         )?;
-        // A status not in tiketti.yaml is a typo unless some ticket really has it (a status
-        // written by hand or removed from the config must stay findable).
-        for s in &self.statuses {
-            if !seen_statuses.contains(s) {
-                config.known_status(s).map_err(UserError::from)?;
-            }
+        if let Some(s) = unknown.iter().find(|s| !seen.contains(s)) {
+            config.known_status(s).map_err(UserError::from)?;
         }
         Ok(tickets)
     }
@@ -439,41 +477,47 @@ pub fn run(ctx: &Ctx, args: ListArgs) -> anyhow::Result<()> {
     if let Some(n) = args.limit {
         tickets.truncate(n);
     }
-    let views: Vec<TicketView> = tickets
-        .iter()
-        .map(|t| TicketView::new(t, &config, ctx.now))
-        .collect();
-    let mut out = std::io::stdout().lock();
-    print(&mut out, &views, args.format, ctx)?;
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    print(&mut out, &tickets, &config, args.format, ctx)?;
+    out.flush()?;
     Ok(())
 }
 
+/// Tickets as `list` prints them. Only JSON needs the whole [`TicketView`] of each.
 pub fn print(
     out: &mut dyn Write,
-    views: &[TicketView],
+    tickets: &[&Ticket],
+    config: &Config,
     format: Format,
     ctx: &Ctx,
 ) -> std::io::Result<()> {
     match format {
-        Format::Json => render::json(out, "tickets", &views),
-        Format::Ids => views.iter().try_for_each(|v| writeln!(out, "{}", v.id)),
-        Format::Csv => {
-            let rows: Vec<Vec<String>> = views
+        Format::Json => {
+            let views: Vec<TicketView> = tickets
                 .iter()
-                .map(|v| {
+                .map(|t| TicketView::new(t, config, ctx.now))
+                .collect();
+            render::json(out, "tickets", &views)
+        }
+        Format::Ids => tickets.iter().try_for_each(|t| writeln!(out, "{}", t.id)),
+        Format::Csv => {
+            let rows: Vec<Vec<String>> = tickets
+                .iter()
+                .map(|t| {
+                    let opt = |v: &Option<String>| v.clone().unwrap_or_default();
                     vec![
-                        v.id.clone(),
-                        v.status.clone(),
-                        v.priority.clone().unwrap_or_default(),
-                        v.category.clone().unwrap_or_default(),
-                        v.assignee.clone().unwrap_or_default(),
-                        v.group.clone().unwrap_or_default(),
-                        v.requester.clone().unwrap_or_default(),
-                        v.channel.clone().unwrap_or_default(),
-                        v.tags.join(" "),
-                        v.due.clone().unwrap_or_default(),
-                        v.created.clone(),
-                        v.subject.clone(),
+                        t.id.to_string(),
+                        t.status.clone(),
+                        opt(&t.priority),
+                        opt(&t.category),
+                        opt(&t.assignee),
+                        opt(&t.group),
+                        opt(&t.requester),
+                        opt(&t.channel),
+                        t.tags.join(" "),
+                        t.due.map(|d| d.to_text()).unwrap_or_default(),
+                        format_time(t.created),
+                        t.subject.clone(),
                     ]
                 })
                 .collect();
@@ -497,26 +541,26 @@ pub fn print(
             )
         }
         Format::Table => {
-            if views.is_empty() {
+            if tickets.is_empty() {
                 eprintln!("no tickets match");
                 return Ok(());
             }
-            let rows = views
+            let rows = tickets
                 .iter()
-                .map(|v| {
-                    let created = crate::ticket::parse_time(&v.created).unwrap_or(ctx.now);
+                .map(|t| {
+                    let overdue = t.is_overdue(ctx.now, config.is_open(&t.status));
                     vec![
-                        v.id.clone(),
-                        v.status.clone(),
-                        v.priority.clone().unwrap_or_default(),
-                        v.assignee.clone().unwrap_or_else(|| "-".into()),
-                        render::age((ctx.now - created).num_seconds()),
-                        match (&v.due, v.overdue) {
-                            (Some(d), true) => format!("{d}!"),
-                            (Some(d), false) => d.clone(),
-                            (None, _) => String::new(),
+                        t.id.to_string(),
+                        t.status.clone(),
+                        t.priority.clone().unwrap_or_default(),
+                        t.assignee.clone().unwrap_or_else(|| "-".into()),
+                        render::age((ctx.now - t.created).num_seconds()),
+                        match t.due {
+                            Some(d) if overdue => format!("{}!", d.to_text()),
+                            Some(d) => d.to_text(),
+                            None => String::new(),
                         },
-                        render::truncate(&v.subject, 60),
+                        render::truncate(&t.subject, 60),
                     ]
                 })
                 .collect();
@@ -528,8 +572,7 @@ pub fn print(
                     rows,
                     ctx.stdout_is_tty
                 )
-            )?;
-            Ok(())
+            )
         }
     }
 }

@@ -29,7 +29,7 @@ use crate::ticket::codec::Document;
 use crate::ticket::{Due, Ticket, TicketId, id};
 
 const MAGIC: &[u8; 16] = b"tiketti-tickets\0";
-const VERSION: u32 = 3;
+const VERSION: u32 = 5;
 /// Entries read again since the file was written that make it worth writing again.
 const REWRITE_AFTER: usize = 64;
 
@@ -58,8 +58,16 @@ struct Cache<'a> {
     entries: Vec<Entry<'a>>,
 }
 
-/// A ticket's encoded summary, or why its file could not be read.
-type Record<'r> = Result<&'r [u8], StoreError>;
+/// A ticket as the cache holds it: its encoded summary and the blob it was parsed from,
+/// with its description when its file was just read and one was asked for.
+struct Item<'r> {
+    record: &'r [u8],
+    oid: Oid,
+    description: Option<&'r str>,
+}
+
+/// A ticket as the cache holds it, or why its file could not be read.
+type Record<'r> = Result<Item<'r>, StoreError>;
 
 /// What a look at one ticket.md found.
 enum Check {
@@ -69,8 +77,10 @@ enum Check {
         stamp: FileStamp,
         oid: Oid,
         record: Option<Vec<u8>>,
+        description: Option<String>,
     },
-    Failed(StoreError),
+    /// It could not be read (the error went to the caller's map).
+    Failed,
 }
 
 impl Repo {
@@ -78,70 +88,157 @@ impl Repo {
         self.state_dir().join("cache").join("tickets")
     }
 
+    fn descriptions_path(&self) -> PathBuf {
+        self.state_dir().join("cache").join("descriptions")
+    }
+
     /// Every ticket in the work tree, sorted by ID, as a summary (the front matter
     /// without the document: [`Ticket::into_summary`]) or the error that names its file
     /// and line. From the ticket cache, brought up to date first.
     pub fn summaries(&self) -> Result<Vec<Result<Ticket, StoreError>>, StoreError> {
-        let mut out = Vec::new();
-        self.each_summary(false, |_, t| out.push(t))?;
-        Ok(out)
+        let parts = self.fold_summaries(false, Vec::with_capacity, |out, _, t| out.push(t))?;
+        Ok(concat(parts))
     }
 
     /// Every ticket ID in the work tree (a ticket directory with a ticket.md), sorted.
     pub fn ticket_ids(&self) -> Result<Vec<TicketId>, StoreError> {
-        let mut out = Vec::new();
-        self.scan(&mut |id, _| out.push(id.clone()))?;
-        Ok(out)
+        self.collect(true, &|id, _| TicketId::canonical(id))
     }
 
     /// The summaries of the tickets that name a parent or a tracker; the others are not
     /// even decoded.
     pub fn linked_summaries(&self) -> Result<Vec<Ticket>, StoreError> {
-        let mut out = Vec::new();
-        self.scan(&mut |_, record| {
-            if let Ok(bytes) = record
-                && has_link(bytes)
-                && let Some(Ok(t)) = decode_record(bytes, false)
-            {
-                out.push(t);
-            }
-        })?;
-        Ok(out)
-    }
-
-    /// [`Repo::summaries`] one at a time: a caller that keeps few of them holds few.
-    /// With `description`, each summary's document holds the ticket's description (its
-    /// body, for `search`), and nothing else.
-    pub fn each_summary(
-        &self,
-        description: bool,
-        mut each: impl FnMut(&TicketId, Result<Ticket, StoreError>),
-    ) -> Result<(), StoreError> {
-        self.scan(&mut |id, record| {
-            let rel = || format!("tickets/{}/{id}/ticket.md", id.shard());
-            let t = match record {
-                Err(e) => Err(e),
-                Ok(bytes) => match decode_record(bytes, description) {
-                    Some(Ok(t)) => Ok(t),
-                    Some(Err((line, message))) => Err(StoreError::BadFile {
-                        path: rel(),
-                        line,
-                        message,
-                    }),
-                    None => Err(StoreError::BadFile {
-                        path: rel(),
-                        line: 1,
-                        message: "the ticket cache entry is damaged; run the command again".into(),
-                    }),
-                },
-            };
-            each(id, t)
+        self.collect(false, &|_, record| match record {
+            Ok(item) if has_link(item.record) => decode_record(item.record)?.ok(),
+            _ => None,
         })
     }
 
-    /// Bring the cache up to date and hand every ticket's encoded record to `each`, in
-    /// ID order.
-    fn scan(&self, each: &mut dyn FnMut(&TicketId, Record<'_>)) -> Result<(), StoreError> {
+    /// Every ticket's summary (or the error that names its file) folded into an
+    /// accumulator per worker, on all cores while the cache is checked; the accumulators
+    /// cover consecutive runs of IDs, in order. `init` is told how many tickets its
+    /// accumulator will see (room reserved for all of them is only touched as it fills). A caller that keeps few summaries holds
+    /// few. With `description`, each summary's document holds the ticket's description
+    /// (its body, for `search`), and nothing else.
+    pub fn fold_summaries<A: Send>(
+        &self,
+        description: bool,
+        init: impl Fn(usize) -> A + Sync,
+        step: impl Fn(&mut A, &TicketId, Result<Ticket, StoreError>) + Sync,
+    ) -> Result<Vec<A>, StoreError> {
+        if !description {
+            return self.scan_fold(false, &init, &|acc, id, record| {
+                if let Some(id) = TicketId::canonical(id) {
+                    let t = record.and_then(|item| summary(&id, item.record));
+                    step(acc, &id, t)
+                }
+            });
+        }
+        // The descriptions live in a file of their own, read only when asked for: they
+        // are more than half of all the text and `list` never needs them.
+        let path = self.descriptions_path();
+        let bytes = std::fs::read(&path).ok();
+        let decoded = bytes.as_deref().map(decode_descriptions);
+        if let Some(None) = decoded {
+            eprintln!(
+                "note: {} is damaged or from another version of tiketti; rebuilding it",
+                path.display()
+            );
+        }
+        let fresh = !matches!(decoded, Some(Some(_)));
+        let known = decoded.flatten().unwrap_or_default();
+        let tickets = self.root.join("tickets");
+        let parts = self.scan_fold(
+            true,
+            &|n| (init(n), Vec::new()),
+            &|(acc, kept), id, record| {
+                let Some(id) = TicketId::canonical(id) else {
+                    return;
+                };
+                let t = record.and_then(|item| {
+                    let mut t = summary(&id, item.record)?;
+                    let at = known.binary_search_by(|d| (*d.id).cmp(id.as_str())).ok();
+                    let body = match (item.description, at) {
+                        (Some(d), _) => {
+                            kept.push(Kept::New(Description::owned(&id, item.oid, d)));
+                            d.to_string()
+                        }
+                        (None, Some(i)) if known[i].oid == item.oid => {
+                            kept.push(Kept::Old(i));
+                            known[i].body.to_string()
+                        }
+                        // Read from the ticket cache before: the file has not changed, its
+                        // description was never asked for.
+                        (None, _) => match Repo::read_description(&tickets, &id) {
+                            Some(d) if d.oid == item.oid => {
+                                let body = d.body.to_string();
+                                kept.push(Kept::New(d));
+                                body
+                            }
+                            Some(d) => d.body.into_owned(),
+                            None => String::new(),
+                        },
+                    };
+                    t.doc = Document::body_only(body);
+                    Ok(t)
+                });
+                step(acc, &id, t)
+            },
+        )?;
+        let mut out = Vec::with_capacity(parts.len());
+        let mut all = Vec::new();
+        for (acc, mut kept) in parts {
+            out.push(acc);
+            all.append(&mut kept);
+        }
+        let new = all.iter().filter(|k| matches!(k, Kept::New(_))).count();
+        if fresh || new + known.len().saturating_sub(all.len() - new) >= REWRITE_AFTER {
+            let list: Vec<&Description<'_>> = all
+                .iter()
+                .map(|k| match k {
+                    Kept::Old(i) => &known[*i],
+                    Kept::New(d) => d,
+                })
+                .collect();
+            let _ = fsutil::replace_atomic(&path, &encode_descriptions(&list));
+        }
+        Ok(out)
+    }
+
+    /// A ticket's description as its file says now.
+    fn read_description(tickets: &Path, id: &TicketId) -> Option<Description<'static>> {
+        let path = tickets.join(id.shard()).join(id.as_str()).join("ticket.md");
+        let bytes = std::fs::read(path).ok()?;
+        let oid = Oid::hash_object(ObjectType::Blob, &bytes).ok()?;
+        let doc = Document::parse(std::str::from_utf8(&bytes).ok()?).ok()?;
+        Some(Description {
+            id: std::borrow::Cow::Owned(id.to_string()),
+            oid,
+            body: std::borrow::Cow::Owned(doc.body),
+        })
+    }
+
+    /// The `Some` results of `f` over every record, in ID order; `most` when nearly
+    /// every record gives one.
+    fn collect<T: Send>(
+        &self,
+        most: bool,
+        f: &(dyn Fn(&str, Record<'_>) -> Option<T> + Sync),
+    ) -> Result<Vec<T>, StoreError> {
+        let init = |n: usize| Vec::with_capacity(if most { n } else { 0 });
+        let parts = self.scan_fold(false, &init, &|out, id, record| out.extend(f(id, record)))?;
+        Ok(concat(parts))
+    }
+
+    /// Bring the cache up to date and fold every ticket's encoded record (or why its
+    /// file cannot be read) into one accumulator per worker, on all cores, in the same
+    /// pass that checks each ticket.md.
+    fn scan_fold<A: Send>(
+        &self,
+        description: bool,
+        init: &(dyn Fn(usize) -> A + Sync),
+        step: &(dyn Fn(&mut A, &str, Record<'_>) + Sync),
+    ) -> Result<Vec<A>, StoreError> {
         let path = self.ticket_cache_path();
         let bytes = std::fs::read(&path).ok();
         let decoded = bytes.as_deref().map(Cache::decode);
@@ -157,27 +254,28 @@ impl Repo {
         // How much was read again: a little is cheaper to read again next time than
         // the whole file (30 MB at 100,000 tickets) is to write.
         let mut work = self.refresh_dirs(&mut cache, now)?;
-        let ids: Vec<String> = cache
+        let ids: Vec<&str> = cache
             .shards
             .values()
-            .flat_map(|s| s.ids.iter().cloned())
+            .flat_map(|s| s.ids.iter().map(String::as_str))
             .collect();
         // Both lists are sorted: one merge pairs every ID with its entry.
         let mut old: Vec<Option<&Entry<'_>>> = Vec::with_capacity(ids.len());
         let mut next = cache.entries.iter().peekable();
         for id in &ids {
-            while next.next_if(|e| e.id < id.as_str()).is_some() {}
-            old.push(next.next_if(|e| e.id == id.as_str()));
+            while next.next_if(|e| e.id < *id).is_some() {}
+            old.push(next.next_if(|e| e.id == *id));
         }
         work += cache.entries.len() - old.iter().flatten().count();
-        let checks = self.check_all(&ids, &old, now);
+        let (checks, out) = self.check_all(&ids, &old, now, description, init, step);
         let mut entries = Vec::with_capacity(ids.len());
-        let mut failed = Vec::new();
         for ((id, check), old) in ids.iter().zip(checks).zip(old) {
             match check {
                 Check::Same => entries.extend(old.cloned()),
-                Check::Gone => work += usize::from(old.is_some()),
-                Check::Read { stamp, oid, record } => {
+                Check::Gone | Check::Failed => work += usize::from(old.is_some()),
+                Check::Read {
+                    stamp, oid, record, ..
+                } => {
                     work += 1;
                     let record = match record {
                         Some(r) => std::borrow::Cow::Owned(r),
@@ -190,40 +288,14 @@ impl Repo {
                         record,
                     });
                 }
-                Check::Failed(e) => {
-                    work += usize::from(old.is_some());
-                    failed.push((id.as_str(), e));
-                }
             }
         }
-        let cache = Cache {
-            root: cache.root,
-            shards: cache.shards,
-            entries,
-        };
         if fresh || work >= REWRITE_AFTER {
             // A cache that cannot be written (a read-only clone, a full disk) costs only
             // the next command the same reading again.
-            let _ = fsutil::replace_atomic(&path, &cache.encode());
+            let _ = fsutil::replace_atomic(&path, &encode(cache.root, &cache.shards, &entries));
         }
-        let mut failed = failed.into_iter().peekable();
-        for e in &cache.entries {
-            while let Some((id, err)) = failed.next_if(|(id, _)| *id < e.id) {
-                if let Some(id) = TicketId::canonical(id) {
-                    each(&id, Err(err));
-                }
-            }
-            // Every name was checked to be a canonical ID when its shard was listed.
-            if let Some(id) = TicketId::canonical(e.id) {
-                each(&id, Ok(&e.record));
-            }
-        }
-        for (id, err) in failed {
-            if let Some(id) = TicketId::canonical(id) {
-                each(&id, Err(err));
-            }
-        }
-        Ok(())
+        Ok(out)
     }
 
     /// Bring the shard lists up to date; how many directories were listed again.
@@ -260,8 +332,17 @@ impl Repo {
         Ok(changed)
     }
 
-    /// Check every ticket.md against its entry, on all cores.
-    fn check_all(&self, ids: &[String], old: &[Option<&Entry<'_>>], now: i64) -> Vec<Check> {
+    /// Check every ticket.md against its entry and fold its record with `step`, on all
+    /// cores.
+    fn check_all<A: Send>(
+        &self,
+        ids: &[&str],
+        old: &[Option<&Entry<'_>>],
+        now: i64,
+        description: bool,
+        init: &(dyn Fn(usize) -> A + Sync),
+        step: &(dyn Fn(&mut A, &str, Record<'_>) + Sync),
+    ) -> (Vec<Check>, Vec<A>) {
         let threads = std::thread::available_parallelism()
             .map_or(1, |n| n.get())
             .clamp(1, 4);
@@ -277,7 +358,9 @@ impl Repo {
         });
         let tickets = self.root.join("tickets");
         let chunk = ids.len().div_ceil(threads).max(1);
-        let checks = std::thread::scope(|scope| {
+        let mut checks = Vec::with_capacity(ids.len());
+        let mut out = Vec::new();
+        std::thread::scope(|scope| {
             let workers: Vec<_> = ids
                 .chunks(chunk)
                 .zip(old.chunks(chunk))
@@ -287,36 +370,78 @@ impl Repo {
                     scope.spawn(move || {
                         let mut shards = ShardDirs::new(tickets);
                         let mut read = 0;
-                        let out: Vec<Check> = part
-                            .iter()
-                            .zip(old)
-                            .map(|(id, old)| {
-                                let c = check(&mut shards, id, *old, now);
-                                if matches!(c, Check::Read { .. }) {
-                                    read += 1;
-                                    if read % 256 == 0
-                                        && let Some(b) = &bar
-                                    {
-                                        b.inc(256);
-                                    }
+                        let mut checks = Vec::with_capacity(part.len());
+                        let mut acc = init(part.len());
+                        for (id, old) in part.iter().zip(old) {
+                            let c = match check(&mut shards, id, *old, now, description) {
+                                Err(e) => {
+                                    step(&mut acc, id, Err(e));
+                                    Check::Failed
                                 }
-                                c
-                            })
-                            .collect();
-                        out
+                                Ok(Check::Gone) => Check::Gone,
+                                Ok(mut c) => {
+                                    let item = match &mut c {
+                                        Check::Read {
+                                            oid,
+                                            record,
+                                            description,
+                                            ..
+                                        } => Item {
+                                            record: match record {
+                                                Some(r) => r,
+                                                None => old.map_or(&[], |e| &e.record),
+                                            },
+                                            oid: *oid,
+                                            description: description.as_deref(),
+                                        },
+                                        _ => Item {
+                                            record: old.map_or(&[], |e| &e.record),
+                                            oid: old.map_or_else(Oid::zero, |e| e.oid),
+                                            description: None,
+                                        },
+                                    };
+                                    step(&mut acc, id, Ok(item));
+                                    if let Check::Read { description, .. } = &mut c {
+                                        *description = None;
+                                    }
+                                    c
+                                }
+                            };
+                            if matches!(c, Check::Read { .. }) {
+                                read += 1;
+                                if read % 256 == 0
+                                    && let Some(b) = &bar
+                                {
+                                    b.inc(256);
+                                }
+                            }
+                            checks.push(c);
+                        }
+                        (checks, acc)
                     })
                 })
                 .collect();
-            workers
-                .into_iter()
-                .flat_map(|w| w.join().expect("a cache worker panicked"))
-                .collect()
+            for w in workers {
+                let (c, acc) = w.join().expect("a cache worker panicked");
+                checks.extend(c);
+                out.push(acc);
+            }
         });
         if let Some(b) = bar {
             b.finish_and_clear();
         }
-        checks
+        (checks, out)
     }
+}
+
+/// The parts in order, as one list (the first part's allocation reused).
+fn concat<T>(parts: Vec<Vec<T>>) -> Vec<T> {
+    let mut parts = parts.into_iter();
+    let mut out = parts.next().unwrap_or_default();
+    for mut p in parts {
+        out.append(&mut p);
+    }
+    out
 }
 
 /// The shard directories one worker has open: a ticket.md is looked up relative to its
@@ -381,33 +506,37 @@ impl<'p> ShardDirs<'p> {
 
 /// Compare one ticket.md with its entry; read and hash it only when its stamp changed,
 /// and parse it only when its blob did.
-fn check(shards: &mut ShardDirs<'_>, id: &str, old: Option<&Entry<'_>>, now: i64) -> Check {
+fn check(
+    shards: &mut ShardDirs<'_>,
+    id: &str,
+    old: Option<&Entry<'_>>,
+    now: i64,
+    description: bool,
+) -> Result<Check, StoreError> {
     let rel = || format!("tickets/{}/{id}/ticket.md", &id[..2]);
     let stamp = match shards.stamp(id) {
         Ok(Some(s)) => s,
-        Ok(None) => return Check::Gone,
-        Err(e) => return Check::Failed(io_err(format!("cannot read {}", rel()))(e)),
+        Ok(None) => return Ok(Check::Gone),
+        Err(e) => return Err(io_err(format!("cannot read {}", rel()))(e)),
     };
     if old.is_some_and(|e| e.stamp == stamp && stamp != FileStamp::NONE) {
-        return Check::Same;
+        return Ok(Check::Same);
     }
     let rel = rel();
     let bytes = match std::fs::read(shards.tickets.join(&id[..2]).join(id).join("ticket.md")) {
         Ok(b) => b,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Check::Gone,
-        Err(e) => return Check::Failed(io_err(format!("cannot read {rel}"))(e)),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Check::Gone),
+        Err(e) => return Err(io_err(format!("cannot read {rel}"))(e)),
     };
-    let oid = match Oid::hash_object(ObjectType::Blob, &bytes) {
-        Ok(oid) => oid,
-        Err(e) => return Check::Failed(e.into()),
-    };
+    let oid = Oid::hash_object(ObjectType::Blob, &bytes)?;
     let stamp = stamp.settled(now);
-    if old.is_some_and(|e| e.oid == oid) {
-        return Check::Read {
+    if old.is_some_and(|e| e.oid == oid) && !description {
+        return Ok(Check::Read {
             stamp,
             oid,
             record: None,
-        };
+            description: None,
+        });
     }
     let parsed = match std::str::from_utf8(&bytes) {
         Err(e) => Err((
@@ -417,14 +546,20 @@ fn check(shards: &mut ShardDirs<'_>, id: &str, old: Option<&Entry<'_>>, now: i64
         Ok(text) => match parse_summary(id, &rel, text) {
             Ok(t) => Ok(t),
             Err(StoreError::BadFile { line, message, .. }) => Err((line, message)),
-            Err(e) => return Check::Failed(e),
+            Err(e) => return Err(e),
         },
     };
-    Check::Read {
+    let mut parsed = parsed;
+    let description = match &mut parsed {
+        Ok(t) if description => Some(std::mem::take(&mut t.doc.body)),
+        _ => None,
+    };
+    Ok(Check::Read {
         stamp,
         oid,
         record: Some(encode_record(&parsed)),
-    }
+        description,
+    })
 }
 
 /// What `Repo::read_ticket` checks, as a summary.
@@ -462,28 +597,29 @@ fn list_dir(dir: &Path, keep: impl Fn(&str) -> bool) -> Result<Vec<String>, Stor
 
 // ----- the file -----
 
-impl<'a> Cache<'a> {
-    fn encode(&self) -> Vec<u8> {
-        let size: usize = self.entries.iter().map(|e| e.record.len() + 72).sum();
-        let mut w = Writer::new(MAGIC, VERSION, size);
-        w.stamp(self.root);
-        w.u32(self.shards.len() as u32);
-        for (name, s) in &self.shards {
-            w.str(name);
-            w.stamp(s.stamp);
-            w.strs(&s.ids);
-        }
-        w.u32(self.entries.len() as u32);
-        for e in &self.entries {
-            w.str(e.id);
-            w.stamp(e.stamp);
-            w.bytes(e.oid.as_bytes());
-            w.u32(e.record.len() as u32);
-            w.bytes(&e.record);
-        }
-        w.finish()
+/// The cache file for these shard listings and entries.
+fn encode(root: FileStamp, shards: &BTreeMap<String, Shard>, entries: &[Entry<'_>]) -> Vec<u8> {
+    let size: usize = entries.iter().map(|e| e.record.len() + 72).sum();
+    let mut w = Writer::new(MAGIC, VERSION, size);
+    w.stamp(root);
+    w.u32(shards.len() as u32);
+    for (name, s) in shards {
+        w.str(name);
+        w.stamp(s.stamp);
+        w.strs(&s.ids);
     }
+    w.u32(entries.len() as u32);
+    for e in entries {
+        w.str(e.id);
+        w.stamp(e.stamp);
+        w.bytes(e.oid.as_bytes());
+        w.u32(e.record.len() as u32);
+        w.bytes(&e.record);
+    }
+    w.finish()
+}
 
+impl<'a> Cache<'a> {
     /// `None` for anything that is not a whole, intact cache of this version. The
     /// records stay encoded, borrowed from `bytes`.
     fn decode(bytes: &'a [u8]) -> Option<Cache<'a>> {
@@ -541,12 +677,30 @@ fn encode_record(parsed: &Summary) -> Vec<u8> {
     w.b
 }
 
+/// A ticket's summary from its record, or the error that names its file and line.
+fn summary(id: &TicketId, record: &[u8]) -> Result<Ticket, StoreError> {
+    let rel = || format!("tickets/{}/{id}/ticket.md", id.shard());
+    match decode_record(record) {
+        Some(Ok(t)) => Ok(t),
+        Some(Err((line, message))) => Err(StoreError::BadFile {
+            path: rel(),
+            line,
+            message,
+        }),
+        None => Err(StoreError::BadFile {
+            path: rel(),
+            line: 1,
+            message: "the ticket cache entry is damaged; run the command again".into(),
+        }),
+    }
+}
+
 /// `None` when the record is damaged (the file's checksum makes that a bug, not chance).
-fn decode_record(bytes: &[u8], description: bool) -> Option<Summary> {
+fn decode_record(bytes: &[u8]) -> Option<Summary> {
     let mut r = Reader { b: bytes };
     let s = match r.u8()? {
         0 => Err((r.u32()? as usize, r.string()?)),
-        1 => Ok(decode_ticket(&mut r, description)?),
+        1 => Ok(decode_ticket(&mut r)?),
         _ => return None,
     };
     r.is_empty().then_some(s)
@@ -580,7 +734,6 @@ fn encode_ticket(w: &mut Writer, t: &Ticket) {
         w.str(v);
     }
     w.strs(&t.collisions);
-    w.str(&t.doc.body);
 }
 
 /// Whether a ticket record names a parent or a tracker, read without decoding it.
@@ -593,7 +746,7 @@ fn has_link(record: &[u8]) -> bool {
         )
 }
 
-fn decode_ticket(r: &mut Reader<'_>, description: bool) -> Option<Ticket> {
+fn decode_ticket(r: &mut Reader<'_>) -> Option<Ticket> {
     let parent = r.opt_string()?;
     let tracker = r.opt_string()?;
     let id = TicketId::canonical(r.str()?)?;
@@ -617,9 +770,8 @@ fn decode_ticket(r: &mut Reader<'_>, description: bool) -> Option<Ticket> {
         fields.push((r.string()?, r.string()?));
     }
     let collisions = r.strings()?;
-    let body = r.str()?;
     Some(Ticket {
-        doc: Document::new(if description { body } else { "" }),
+        doc: Document::body_only(String::new()),
         id,
         subject,
         status,
@@ -639,6 +791,65 @@ fn decode_ticket(r: &mut Reader<'_>, description: bool) -> Option<Ticket> {
         collisions,
         summary: true,
     })
+}
+
+// ----- the descriptions -----
+
+const DESCRIPTIONS_MAGIC: &[u8; 16] = b"tiketti-descript";
+
+/// One ticket's description, for the blob it was read from.
+#[derive(Debug)]
+struct Description<'a> {
+    id: std::borrow::Cow<'a, str>,
+    oid: Oid,
+    body: std::borrow::Cow<'a, str>,
+}
+
+impl Description<'_> {
+    fn owned(id: &TicketId, oid: Oid, body: &str) -> Description<'static> {
+        Description {
+            id: std::borrow::Cow::Owned(id.to_string()),
+            oid,
+            body: std::borrow::Cow::Owned(body.to_string()),
+        }
+    }
+}
+
+/// What a search keeps of the descriptions file: an entry still good, or a new one.
+enum Kept {
+    Old(usize),
+    New(Description<'static>),
+}
+
+fn encode_descriptions(list: &[&Description<'_>]) -> Vec<u8> {
+    let size: usize = list.iter().map(|d| d.body.len() + 40).sum();
+    let mut w = Writer::new(DESCRIPTIONS_MAGIC, VERSION, size);
+    w.u32(list.len() as u32);
+    for d in list {
+        w.str(&d.id);
+        w.bytes(d.oid.as_bytes());
+        w.str(&d.body);
+    }
+    w.finish()
+}
+
+/// Sorted by ID; `None` for anything that is not a whole, intact file of this version.
+fn decode_descriptions(bytes: &[u8]) -> Option<Vec<Description<'_>>> {
+    let mut r = Reader::open(bytes, DESCRIPTIONS_MAGIC, VERSION)?;
+    let n = r.u32()? as usize;
+    let mut out: Vec<Description<'_>> = Vec::with_capacity(n.min(r.b.len() / 32));
+    for _ in 0..n {
+        let id = r.str()?;
+        if out.last().is_some_and(|d| *d.id >= *id) {
+            return None;
+        }
+        out.push(Description {
+            id: std::borrow::Cow::Borrowed(id),
+            oid: Oid::from_bytes(r.take(20)?).ok()?,
+            body: std::borrow::Cow::Borrowed(r.str()?),
+        });
+    }
+    r.is_empty().then_some(out)
 }
 
 #[cfg(test)]
@@ -682,15 +893,19 @@ mod tests {
     }
 
     fn cached(repo: &Repo) -> Vec<String> {
-        let mut out = Vec::new();
-        repo.each_summary(true, |_, t| {
-            out.push(match t {
-                Ok(t) => format!("{t:?}"),
-                Err(e) => e.to_string(),
-            })
-        })
-        .unwrap();
-        out
+        let parts = repo
+            .fold_summaries(
+                true,
+                |_| Vec::new(),
+                |out, _, t| {
+                    out.push(match t {
+                        Ok(t) => format!("{t:?}"),
+                        Err(e) => e.to_string(),
+                    })
+                },
+            )
+            .unwrap();
+        concat(parts)
     }
 
     /// Make every stamp old enough to be kept, as minutes passing would.
@@ -790,6 +1005,42 @@ mod tests {
             again[1],
             "tickets/AA/AACCCCCC/ticket.md:3: the file is not UTF-8 text"
         );
+    }
+
+    #[test]
+    fn descriptions_follow_the_files_whichever_command_read_them_first() {
+        let (_d, repo) = repo();
+        let bodies = |repo: &Repo| {
+            let parts = repo
+                .fold_summaries(true, |_| Vec::new(), |out, _, t| {
+                    out.push(t.unwrap().doc.body)
+                })
+                .unwrap();
+            concat(parts)
+        };
+        let text = ticket_text("AAAAAAAA", "open", "anna");
+        write(&repo, "AAAAAAAA", &text);
+        age(&repo);
+        // `list` builds the cache; the first search reads the description from the file.
+        assert!(repo.summaries().unwrap()[0].as_ref().unwrap().doc.body.is_empty());
+        assert_eq!(bodies(&repo), ["Body\n"]);
+        assert!(repo.descriptions_path().exists());
+        // A change of the description alone, seen by `list` first, then by a search.
+        write(&repo, "AAAAAAAA", &text.replace("Body", "Uusi kuvaus"));
+        repo.summaries().unwrap();
+        assert_eq!(bodies(&repo), ["Uusi kuvaus\n"]);
+        age(&repo);
+        assert_eq!(bodies(&repo), ["Uusi kuvaus\n"]);
+        // A damaged descriptions file is rebuilt, not trusted.
+        let path = repo.descriptions_path();
+        let mut bytes = std::fs::read(&path).unwrap();
+        let n = bytes.len();
+        bytes[n - 30] ^= 0x20;
+        std::fs::write(&path, &bytes).unwrap();
+        assert_eq!(bodies(&repo), ["Uusi kuvaus\n"]);
+        let bytes = std::fs::read(&path).unwrap();
+        let rebuilt = decode_descriptions(&bytes).unwrap();
+        assert_eq!(rebuilt[0].body, "Uusi kuvaus\n");
     }
 
     #[test]

@@ -98,6 +98,18 @@ impl Document {
         }
     }
 
+    /// A document of only a body (a cached summary's description: never rendered), made
+    /// without allocating the delimiters.
+    pub fn body_only(body: String) -> Document {
+        Document {
+            open: String::new(),
+            entries: Vec::new(),
+            close: String::new(),
+            body,
+            newline: "\n",
+        }
+    }
+
     pub fn parse(text: &str) -> Result<Document, CodecError> {
         // The front matter's own line ending, from the opening `---` line; a CRLF in the
         // body must not change how new front-matter lines are written.

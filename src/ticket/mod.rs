@@ -115,7 +115,10 @@ impl Due {
 
     pub fn to_text(self) -> String {
         match self {
-            Due::Day(d) => d.format("%Y-%m-%d").to_string(),
+            Due::Day(d) => {
+                use chrono::Datelike;
+                format!("{:04}-{:02}-{:02}", d.year(), d.month(), d.day())
+            }
             Due::At(t) => format_time(t),
         }
     }
@@ -140,7 +143,17 @@ pub fn check_tag(tag: &str) -> Result<(), String> {
 
 /// RFC 3339 in UTC with seconds: `2026-11-22T10:00:00Z`.
 pub fn format_time(t: DateTime<Utc>) -> String {
-    t.format("%Y-%m-%dT%H:%M:%SZ").to_string()
+    use chrono::{Datelike, Timelike};
+    // By hand: `format` parses its pattern on every call, and `list` formats 70,000.
+    format!(
+        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
+        t.year(),
+        t.month(),
+        t.day(),
+        t.hour(),
+        t.minute(),
+        t.second()
+    )
 }
 
 pub fn parse_time(s: &str) -> Option<DateTime<Utc>> {
@@ -349,7 +362,7 @@ impl Ticket {
     /// The description stays (as the body of an otherwise empty document).
     pub fn into_summary(self) -> Ticket {
         Ticket {
-            doc: Document::new(&self.doc.body),
+            doc: Document::body_only(self.doc.body),
             summary: true,
             ..self
         }
