@@ -35,6 +35,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use chrono::{DateTime, Utc};
 
 use super::binfmt::{self, FileStamp, Reader, SUM_LEN, Writer};
+use super::fsutil::ShardDirs;
 use super::{Repo, fsutil};
 use crate::mail::thread::StoredMessages;
 use crate::ticket::codec::Quick;
@@ -958,13 +959,15 @@ fn plan(root: &Path, dir: &Path, segment: u8, ids: Vec<TicketId>, need: Need) ->
     let cached = idx.as_ref().map_or(&[][..], |i| &i.tickets[..]);
     let mut matched = vec![false; cached.len()];
     let mut j = 0;
+    let tickets = root.join("tickets");
+    let mut shards = ShardDirs::new(&tickets);
     let slots = ids
         .into_iter()
         .map(|id| {
             while j < cached.len() && cached[j].id.as_str() < id.as_str() {
                 j += 1;
             }
-            let now = FileStamp::read(&root.join(id.dir()).join("events"));
+            let now = shards.stamp(id.as_str(), "events", true).ok().flatten();
             let index = (j < cached.len() && cached[j].id == id.as_str()).then_some(j);
             let fresh = index.is_some_and(|i| {
                 matched[i] = true;

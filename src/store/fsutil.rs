@@ -1,9 +1,13 @@
+//! Atomic file writes, and stamps of the files in ticket folders taken cheaply.
+//!
 //! Atomic file writes: a temp file in the same directory, fsync, rename, fsync the
 //! directory. A reader sees the old file or the new one, never half of either, and a
 //! failed write leaves no temp file behind (tempfile removes it on drop).
 
 use std::io::Write;
 use std::path::Path;
+
+use super::binfmt::FileStamp;
 
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     write(path, bytes, true)
@@ -50,6 +54,83 @@ fn write(path: &Path, bytes: &[u8], durable: bool) -> std::io::Result<()> {
 pub fn sync_dir(dir: &Path) {
     if let Ok(d) = std::fs::File::open(dir) {
         let _ = d.sync_all();
+    }
+}
+
+/// The shard directories one worker has open: a ticket.md is looked up relative to its
+/// shard (two path components instead of the whole absolute path, which is most of what
+/// a `stat` costs when the inodes are cached).
+pub struct ShardDirs<'p> {
+    tickets: &'p Path,
+    #[cfg(unix)]
+    open: Option<(String, std::fs::File)>,
+}
+
+impl<'p> ShardDirs<'p> {
+    pub fn new(tickets: &'p Path) -> ShardDirs<'p> {
+        ShardDirs {
+            tickets,
+            #[cfg(unix)]
+            open: None,
+        }
+    }
+
+    pub fn tickets(&self) -> &'p Path {
+        self.tickets
+    }
+
+    /// The stamp of `<shard>/<id>/<name>`; `None` when it is not a file (or, with `dir`,
+    /// not a directory).
+    pub fn stamp(
+        &mut self,
+        id: &str,
+        name: &str,
+        want_dir: bool,
+    ) -> std::io::Result<Option<FileStamp>> {
+        #[cfg(unix)]
+        {
+            use rustix::fs::{AtFlags, FileType, statat};
+            let shard = &id[..2];
+            if self.open.as_ref().is_none_or(|(s, _)| s != shard) {
+                let dir = std::fs::File::open(self.tickets.join(shard))?;
+                self.open = Some((shard.to_string(), dir));
+            }
+            let Some((_, dir)) = &self.open else {
+                unreachable!("opened above")
+            };
+            let st = match statat(dir, format!("{id}/{name}"), AtFlags::empty()) {
+                Ok(st) => st,
+                Err(e) if e == rustix::io::Errno::NOENT || e == rustix::io::Errno::NOTDIR => {
+                    return Ok(None);
+                }
+                Err(e) => return Err(e.into()),
+            };
+            let want = if want_dir {
+                FileType::Directory
+            } else {
+                FileType::RegularFile
+            };
+            if FileType::from_raw_mode(st.st_mode) != want {
+                return Ok(None);
+            }
+            Ok(Some(FileStamp {
+                mtime_ns: st.st_mtime * 1_000_000_000 + st.st_mtime_nsec as i64,
+                ctime_ns: st.st_ctime * 1_000_000_000 + st.st_ctime_nsec as i64,
+                size: st.st_size as u64,
+                ino: st.st_ino,
+            }))
+        }
+        #[cfg(not(unix))]
+        {
+            match std::fs::metadata(self.tickets.join(&id[..2]).join(id).join(name)) {
+                Ok(m) if m.is_dir() == want_dir && (want_dir || m.is_file()) => {
+                    Ok(Some(FileStamp::of(&m)))
+                }
+                Ok(_) => Ok(None),
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+                Err(e) => Err(e),
+            }
+        }
     }
 }
 

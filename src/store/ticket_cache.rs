@@ -24,6 +24,7 @@ use chrono::{TimeZone, Utc};
 use git2::{ObjectType, Oid};
 
 use super::binfmt::{FileStamp, Reader, Writer, now_ns};
+use super::fsutil::ShardDirs;
 use super::{Repo, StoreError, bad_file, fsutil, io_err};
 use crate::ticket::codec::Document;
 use crate::ticket::{Due, Ticket, TicketId, id};
@@ -103,6 +104,20 @@ impl Repo {
     /// Every ticket ID in the work tree (a ticket directory with a ticket.md), sorted.
     pub fn ticket_ids(&self) -> Result<Vec<TicketId>, StoreError> {
         self.collect(true, &|id, _| TicketId::canonical(id))
+    }
+
+    /// The ticket directories in the work tree, sorted: the ticket cache's listings of
+    /// the shard folders, each listed again only if its stamp changed, and no file in
+    /// them looked at (a folder without a ticket.md is among them). Nothing is written.
+    pub fn ticket_dirs(&self) -> Result<Vec<TicketId>, StoreError> {
+        let bytes = std::fs::read(self.ticket_cache_path()).ok();
+        let mut cache = bytes.as_deref().and_then(Cache::decode).unwrap_or_default();
+        self.refresh_dirs(&mut cache, now_ns())?;
+        Ok(cache
+            .shards
+            .values()
+            .flat_map(|s| s.ids.iter().filter_map(|id| TicketId::canonical(id)))
+            .collect())
     }
 
     /// The summaries of the tickets that name a parent or a tracker; the others are not
@@ -444,66 +459,6 @@ fn concat<T>(parts: Vec<Vec<T>>) -> Vec<T> {
     out
 }
 
-/// The shard directories one worker has open: a ticket.md is looked up relative to its
-/// shard (two path components instead of the whole absolute path, which is most of what
-/// a `stat` costs when the inodes are cached).
-struct ShardDirs<'p> {
-    tickets: &'p Path,
-    #[cfg(unix)]
-    open: Option<(String, std::fs::File)>,
-}
-
-impl<'p> ShardDirs<'p> {
-    fn new(tickets: &'p Path) -> ShardDirs<'p> {
-        ShardDirs {
-            tickets,
-            #[cfg(unix)]
-            open: None,
-        }
-    }
-
-    /// The stamp of `<shard>/<id>/ticket.md`; `None` when it is not a file.
-    fn stamp(&mut self, id: &str) -> std::io::Result<Option<FileStamp>> {
-        #[cfg(unix)]
-        {
-            use rustix::fs::{AtFlags, FileType, statat};
-            let shard = &id[..2];
-            if self.open.as_ref().is_none_or(|(s, _)| s != shard) {
-                let dir = std::fs::File::open(self.tickets.join(shard))?;
-                self.open = Some((shard.to_string(), dir));
-            }
-            let Some((_, dir)) = &self.open else {
-                unreachable!("opened above")
-            };
-            let st = match statat(dir, format!("{id}/ticket.md"), AtFlags::empty()) {
-                Ok(st) => st,
-                Err(e) if e == rustix::io::Errno::NOENT || e == rustix::io::Errno::NOTDIR => {
-                    return Ok(None);
-                }
-                Err(e) => return Err(e.into()),
-            };
-            if FileType::from_raw_mode(st.st_mode) != FileType::RegularFile {
-                return Ok(None);
-            }
-            Ok(Some(FileStamp {
-                mtime_ns: st.st_mtime * 1_000_000_000 + st.st_mtime_nsec as i64,
-                ctime_ns: st.st_ctime * 1_000_000_000 + st.st_ctime_nsec as i64,
-                size: st.st_size as u64,
-                ino: st.st_ino,
-            }))
-        }
-        #[cfg(not(unix))]
-        {
-            match std::fs::metadata(self.tickets.join(&id[..2]).join(id).join("ticket.md")) {
-                Ok(m) if m.is_file() => Ok(Some(FileStamp::of(&m))),
-                Ok(_) => Ok(None),
-                Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-                Err(e) => Err(e),
-            }
-        }
-    }
-}
-
 /// Compare one ticket.md with its entry; read and hash it only when its stamp changed,
 /// and parse it only when its blob did.
 fn check(
@@ -514,7 +469,7 @@ fn check(
     description: bool,
 ) -> Result<Check, StoreError> {
     let rel = || format!("tickets/{}/{id}/ticket.md", &id[..2]);
-    let stamp = match shards.stamp(id) {
+    let stamp = match shards.stamp(id, "ticket.md", false) {
         Ok(Some(s)) => s,
         Ok(None) => return Ok(Check::Gone),
         Err(e) => return Err(io_err(format!("cannot read {}", rel()))(e)),
@@ -523,7 +478,7 @@ fn check(
         return Ok(Check::Same);
     }
     let rel = rel();
-    let bytes = match std::fs::read(shards.tickets.join(&id[..2]).join(id).join("ticket.md")) {
+    let bytes = match std::fs::read(shards.tickets().join(&id[..2]).join(id).join("ticket.md")) {
         Ok(b) => b,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Check::Gone),
         Err(e) => return Err(io_err(format!("cannot read {rel}"))(e)),
@@ -1012,9 +967,11 @@ mod tests {
         let (_d, repo) = repo();
         let bodies = |repo: &Repo| {
             let parts = repo
-                .fold_summaries(true, |_| Vec::new(), |out, _, t| {
-                    out.push(t.unwrap().doc.body)
-                })
+                .fold_summaries(
+                    true,
+                    |_| Vec::new(),
+                    |out, _, t| out.push(t.unwrap().doc.body),
+                )
                 .unwrap();
             concat(parts)
         };
@@ -1022,7 +979,14 @@ mod tests {
         write(&repo, "AAAAAAAA", &text);
         age(&repo);
         // `list` builds the cache; the first search reads the description from the file.
-        assert!(repo.summaries().unwrap()[0].as_ref().unwrap().doc.body.is_empty());
+        assert!(
+            repo.summaries().unwrap()[0]
+                .as_ref()
+                .unwrap()
+                .doc
+                .body
+                .is_empty()
+        );
         assert_eq!(bodies(&repo), ["Body\n"]);
         assert!(repo.descriptions_path().exists());
         // A change of the description alone, seen by `list` first, then by a search.
