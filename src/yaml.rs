@@ -35,6 +35,30 @@ pub fn to_string(value: &Value) -> Result<String, YamlError> {
     serde_yaml::to_string(value).map_err(convert)
 }
 
+/// Any value on one line, for history, diffs and collisions: lists as `a, b`, mappings
+/// as `k=v, k2=v2`, scalars as [`scalar_text`] gives them.
+pub fn one_line(value: &Value) -> String {
+    match value {
+        Value::Sequence(items) => items
+            .iter()
+            .map(|v| scalar_text(v).unwrap_or_else(|| format!("{v:?}")))
+            .collect::<Vec<_>>()
+            .join(", "),
+        Value::Mapping(m) => m
+            .iter()
+            .map(|(k, v)| {
+                format!(
+                    "{}={}",
+                    scalar_text(k).unwrap_or_default(),
+                    scalar_text(v).unwrap_or_default()
+                )
+            })
+            .collect::<Vec<_>>()
+            .join(", "),
+        v => scalar_text(v).unwrap_or_else(|| format!("{v:?}")),
+    }
+}
+
 /// A scalar as text: strings as they are, numbers and booleans as YAML spells them.
 pub fn scalar_text(value: &Value) -> Option<String> {
     match value {

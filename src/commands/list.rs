@@ -336,18 +336,15 @@ impl Filter {
             }
             seen.append(&mut part.statuses);
         }
-        let mut open_parents = HashSet::new();
         if keep_all {
-            for t in &tickets {
-                if let Some(p) = t.parent.as_deref().and_then(|p| TicketId::parse(p).ok())
-                    && p != t.id
-                    && config.is_open(&t.status)
-                {
-                    open_parents.insert(p);
-                }
-            }
-        }
-        if keep_all {
+            let open_parents: HashSet<TicketId> = tickets
+                .iter()
+                .filter(|t| config.is_open(&t.status))
+                .filter_map(|t| {
+                    let p = TicketId::parse(t.parent.as_deref()?).ok()?;
+                    (p != t.id).then_some(p)
+                })
+                .collect();
             self.open_parents = Some(open_parents);
             tickets.retain(|t| self.matches(t, config, ctx.now));
         }

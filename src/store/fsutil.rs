@@ -57,9 +57,9 @@ pub fn sync_dir(dir: &Path) {
     }
 }
 
-/// The shard directories one worker has open: a ticket.md is looked up relative to its
-/// shard (two path components instead of the whole absolute path, which is most of what
-/// a `stat` costs when the inodes are cached).
+/// The shard directories one worker has open: a file in a ticket folder (its ticket.md,
+/// its `events/`) is looked up relative to its shard (two path components instead of the
+/// whole absolute path, which is most of what a `stat` costs when the inodes are cached).
 pub struct ShardDirs<'p> {
     tickets: &'p Path,
     #[cfg(unix)]
@@ -79,8 +79,8 @@ impl<'p> ShardDirs<'p> {
         self.tickets
     }
 
-    /// The stamp of `<shard>/<id>/<name>`; `None` when it is not a file (or, with `dir`,
-    /// not a directory).
+    /// The stamp of `<shard>/<id>/<name>`; `None` when it is not a file (or, with
+    /// `want_dir`, not a directory).
     pub fn stamp(
         &mut self,
         id: &str,

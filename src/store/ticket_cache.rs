@@ -132,9 +132,10 @@ impl Repo {
     /// Every ticket's summary (or the error that names its file) folded into an
     /// accumulator per worker, on all cores while the cache is checked; the accumulators
     /// cover consecutive runs of IDs, in order. `init` is told how many tickets its
-    /// accumulator will see (room reserved for all of them is only touched as it fills). A caller that keeps few summaries holds
-    /// few. With `description`, each summary's document holds the ticket's description
-    /// (its body, for `search`), and nothing else.
+    /// accumulator will see (room reserved for all of them is only touched as it fills).
+    /// A caller that keeps few summaries holds few. With `description`, each summary's
+    /// document holds the ticket's description (its body, for `search`), and nothing
+    /// else.
     pub fn fold_summaries<A: Send>(
         &self,
         description: bool,
@@ -184,7 +185,7 @@ impl Repo {
                         }
                         // Read from the ticket cache before: the file has not changed, its
                         // description was never asked for.
-                        (None, _) => match Repo::read_description(&tickets, &id) {
+                        (None, _) => match read_description(&tickets, &id) {
                             Some(d) if d.oid == item.oid => {
                                 let body = d.body.to_string();
                                 kept.push(Kept::New(d));
@@ -218,19 +219,6 @@ impl Repo {
             let _ = fsutil::replace_atomic(&path, &encode_descriptions(&list));
         }
         Ok(out)
-    }
-
-    /// A ticket's description as its file says now.
-    fn read_description(tickets: &Path, id: &TicketId) -> Option<Description<'static>> {
-        let path = tickets.join(id.shard()).join(id.as_str()).join("ticket.md");
-        let bytes = std::fs::read(path).ok()?;
-        let oid = Oid::hash_object(ObjectType::Blob, &bytes).ok()?;
-        let doc = Document::parse(std::str::from_utf8(&bytes).ok()?).ok()?;
-        Some(Description {
-            id: std::borrow::Cow::Owned(id.to_string()),
-            oid,
-            body: std::borrow::Cow::Owned(doc.body),
-        })
     }
 
     /// The `Some` results of `f` over every record, in ID order; `most` when nearly
@@ -449,6 +437,19 @@ impl Repo {
     }
 }
 
+/// A ticket's description as its file says now.
+fn read_description(tickets: &Path, id: &TicketId) -> Option<Description<'static>> {
+    let path = tickets.join(id.shard()).join(id.as_str()).join("ticket.md");
+    let bytes = std::fs::read(path).ok()?;
+    let oid = Oid::hash_object(ObjectType::Blob, &bytes).ok()?;
+    let doc = Document::parse(std::str::from_utf8(&bytes).ok()?).ok()?;
+    Some(Description {
+        id: std::borrow::Cow::Owned(id.to_string()),
+        oid,
+        body: std::borrow::Cow::Owned(doc.body),
+    })
+}
+
 /// The parts in order, as one list (the first part's allocation reused).
 fn concat<T>(parts: Vec<Vec<T>>) -> Vec<T> {
     let mut parts = parts.into_iter();
@@ -493,7 +494,7 @@ fn check(
             description: None,
         });
     }
-    let parsed = match std::str::from_utf8(&bytes) {
+    let mut parsed = match std::str::from_utf8(&bytes) {
         Err(e) => Err((
             line_at(&bytes, e.valid_up_to()),
             "the file is not UTF-8 text".to_string(),
@@ -504,7 +505,6 @@ fn check(
             Err(e) => return Err(e),
         },
     };
-    let mut parsed = parsed;
     let description = match &mut parsed {
         Ok(t) if description => Some(std::mem::take(&mut t.doc.body)),
         _ => None,

@@ -291,27 +291,10 @@ impl Document {
     /// A one-line rendering of any value, for history and diffs: lists as `a, b`,
     /// mappings as `k=v, k2=v2`, anything else as its YAML text.
     pub fn value_text(&self, key: &str) -> Option<String> {
-        let value = &self.entry(key)?.value;
-        Some(match value {
-            Value::Null => return None,
-            Value::Sequence(items) => items
-                .iter()
-                .map(|v| yaml::scalar_text(v).unwrap_or_else(|| format!("{v:?}")))
-                .collect::<Vec<_>>()
-                .join(", "),
-            Value::Mapping(m) => m
-                .iter()
-                .map(|(k, v)| {
-                    format!(
-                        "{}={}",
-                        yaml::scalar_text(k).unwrap_or_default(),
-                        yaml::scalar_text(v).unwrap_or_default()
-                    )
-                })
-                .collect::<Vec<_>>()
-                .join(", "),
-            v => yaml::scalar_text(v).unwrap_or_else(|| format!("{v:?}")),
-        })
+        match &self.entry(key)?.value {
+            Value::Null => None,
+            v => Some(yaml::one_line(v)),
+        }
     }
 
     /// Keys whose values differ between two documents: (key, before, after), in the order

@@ -167,25 +167,7 @@ fn norm(v: Option<&Value>) -> Option<&Value> {
 }
 
 fn text_of(v: Option<&Value>) -> Option<String> {
-    Some(match v? {
-        Value::Sequence(items) => items
-            .iter()
-            .map(|v| yaml::scalar_text(v).unwrap_or_else(|| format!("{v:?}")))
-            .collect::<Vec<_>>()
-            .join(", "),
-        Value::Mapping(m) => m
-            .iter()
-            .map(|(k, v)| {
-                format!(
-                    "{}={}",
-                    yaml::scalar_text(k).unwrap_or_default(),
-                    yaml::scalar_text(v).unwrap_or_default()
-                )
-            })
-            .collect::<Vec<_>>()
-            .join(", "),
-        v => yaml::scalar_text(v).unwrap_or_else(|| format!("{v:?}")),
-    })
+    v.map(yaml::one_line)
 }
 
 fn items(v: Option<&Value>) -> Option<Vec<String>> {
