@@ -82,16 +82,15 @@ impl Spool {
         Ok(out)
     }
 
-    /// Forget a processed message.
+    /// Forget a processed message. The removal is not made durable: that `fsync` would
+    /// wait for everything the commit just wrote (the whole git index among it), and a
+    /// removal lost in a crash only brings the message back, which the next run finds
+    /// already stored (its dedupe key) and drops. The message's own files were written
+    /// durably before this.
     pub fn done(&self, path: &Path) -> std::io::Result<()> {
         match std::fs::remove_file(path) {
             Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(e),
-            _ => {
-                if let Some(d) = path.parent() {
-                    sync_dir(d);
-                }
-                Ok(())
-            }
+            _ => Ok(()),
         }
     }
 }

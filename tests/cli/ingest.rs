@@ -1007,6 +1007,26 @@ fn spool_only_then_drain() {
 }
 
 #[test]
+fn a_spool_entry_whose_removal_a_crash_undid_is_dropped_as_a_duplicate() {
+    // The spool's removal after a commit is not fsynced: after a crash the message may be
+    // back in the spool although its commit is there. The next drain must not store it twice.
+    let repo = TestRepo::quiet();
+    let msg = Mail::new(MATTI, "Crash", "crash@customer.fi").text();
+    let id = ingest_new(&repo, &msg);
+    let before = repo.commit_count();
+    let name = "01795000000000000000.1.0001.eml";
+    std::fs::write(repo.path(".git/tiketti/spool/new").join(name), &msg).unwrap();
+
+    let run = repo.run(&["ingest", "--drain"]);
+    run.ok();
+    assert!(run.stderr.contains("0 created, 0 threaded, 1 duplicate"), "{}", run.stderr);
+    assert_nothing_written(&repo, before);
+    assert_eq!(events(&repo, &id).len(), 1);
+    assert!(spooled(&repo).is_empty());
+    repo.assert_clean();
+}
+
+#[test]
 fn a_busy_lock_spools_the_message_and_exits_0() {
     if !flock_installed() {
         return;
