@@ -73,6 +73,20 @@ pub struct Target<'a> {
     pub stamp: &'a Path,
     /// How long to wait for another program's `index.lock` to go.
     pub lock_wait: Duration,
+    /// `index.skipHash` (or what `feature.manyFiles` implies): write no checksum. Unset:
+    /// as the old file was written.
+    pub skip_hash: Option<bool>,
+}
+
+/// Whether `config` asks for an index without checksum, as git reads it: `index.skipHash`,
+/// else `true` with `feature.manyFiles`; `None` when neither says.
+pub fn skip_hash(config: &git2::Config) -> Option<bool> {
+    config.get_bool("index.skipHash").ok().or_else(|| {
+        config
+            .get_bool("feature.manyFiles")
+            .ok()
+            .filter(|many| *many)
+    })
 }
 
 /// Bring the entries of `changes` in the index of `target` up to date with the work tree,
@@ -84,6 +98,7 @@ pub fn update(target: &Target<'_>, changes: &[Change<'_>]) -> Result<()> {
         trust_filemode,
         stamp,
         lock_wait,
+        skip_hash,
     } = *target;
     if !cfg!(unix) {
         return Err(Unsupported(
@@ -121,7 +136,7 @@ pub fn update(target: &Target<'_>, changes: &[Change<'_>]) -> Result<()> {
     let checksum = std::thread::scope(|s| -> Result<Option<[u8; HASH]>> {
         let (full_tx, full_rx) = mpsc::sync_channel::<Vec<u8>>(2);
         let (empty_tx, empty_rx) = mpsc::channel::<Vec<u8>>();
-        let hashed = old.hashed;
+        let hashed = skip_hash.map_or(old.hashed, |skip| !skip);
         let lock_file = &mut lock.file;
         let writer = s.spawn(move || sink(lock_file, hashed, full_rx, empty_tx));
         let mut out = Output {
@@ -1291,6 +1306,7 @@ mod tests {
                 trust_filemode: true,
                 stamp: &stamp,
                 lock_wait: Duration::from_secs(1),
+                skip_hash: skip_hash(&git2::Repository::open(&root).unwrap().config().unwrap()),
             };
             update(&target, changes)
         }
@@ -1718,6 +1734,26 @@ mod tests {
         desk.change(&[("y.md", "x\n")], &["d0.md"]).unwrap();
         assert!(zero(&desk));
         desk.assert_right(&["y.md"]);
+    }
+
+    #[test]
+    fn the_checksum_follows_index_skip_hash_as_git_would_write_it() {
+        let desk = Desk::new(FILES);
+        let zero = |d: &Desk| std::fs::read(d.index()).unwrap().ends_with(&[0; HASH]);
+        assert!(!zero(&desk));
+        desk.git(&["config", "index.skipHash", "true"]);
+        desk.change(&[("y.md", "x\n")], &[]).unwrap();
+        assert!(zero(&desk), "skipHash turned on: no checksum");
+        desk.assert_right(&["y.md"]);
+        desk.git(&["config", "index.skipHash", "false"]);
+        desk.change(&[("z.md", "x\n")], &[]).unwrap();
+        assert!(!zero(&desk), "turned off: the checksum is back");
+        desk.assert_right(&["z.md"]);
+        desk.git(&["config", "--unset", "index.skipHash"]);
+        desk.git(&["config", "feature.manyFiles", "true"]);
+        desk.change(&[("w.md", "x\n")], &[]).unwrap();
+        assert!(zero(&desk), "feature.manyFiles implies it");
+        desk.assert_right(&["w.md"]);
     }
 
     #[test]

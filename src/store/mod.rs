@@ -577,6 +577,7 @@ impl Repo {
                 trust_filemode: flag("core.filemode", true),
                 stamp: &stamp,
                 lock_wait: lock.patience().min(INDEX_LOCK_WAIT),
+                skip_hash: gitindex::skip_hash(&cfg),
             };
             match gitindex::update(&target, touched) {
                 Ok(()) => return Ok(()),

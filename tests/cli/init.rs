@@ -25,6 +25,14 @@ fn init_makes_a_repository_with_one_commit() {
     repo.assert_clean();
     repo.run(&["config", "check"]).ok();
     repo.run(&["check"]).ok();
+
+    // A helpdesk's index is large: written without a checksum (git's feature.manyFiles).
+    assert_eq!(repo.git(&["config", "index.skipHash"]).trim(), "true");
+    repo.run(&["new", "--subject", "Hello"]).ok();
+    let index = std::fs::read(repo.path(".git/index")).unwrap();
+    assert!(index.ends_with(&[0; 20]), "no checksum");
+    repo.assert_clean();
+    repo.git(&["fsck", "--no-dangling"]);
 }
 
 #[test]
@@ -39,7 +47,10 @@ fn init_into_a_named_directory_and_an_existing_git_repository() {
     repo.write(".gitattributes", "*.png binary");
     repo.git(&["add", "README", ".gitattributes"]);
     repo.git(&["commit", "-q", "-m", "first"]);
+    // A choice already made about the index's checksum stays.
+    repo.git(&["config", "index.skipHash", "false"]);
     repo.run(&["init"]).ok();
+    assert_eq!(repo.git(&["config", "index.skipHash"]).trim(), "false");
     assert_eq!(repo.commit_count(), 2);
     assert_eq!(
         repo.read(".gitattributes").lines().next(),

@@ -222,6 +222,7 @@ fn init_and_clone_set_up_the_merge_driver() {
         "{driver}"
     );
     assert_eq!(bob.git(&["config", "pull.rebase"]).trim(), "false");
+    assert_eq!(bob.git(&["config", "index.skipHash"]).trim(), "true");
     // The bare remote's HEAD names master; the clone is on the helpdesk's branch.
     assert_eq!(bob.git(&["branch", "--show-current"]).trim(), "main");
     assert_eq!(bob.git(&["config", "branch.main.remote"]).trim(), "origin");
