@@ -30,7 +30,9 @@ use crate::ticket::codec::Document;
 use crate::ticket::{Due, Ticket, TicketId, id};
 
 const MAGIC: &[u8; 16] = b"tiketti-tickets\0";
-const VERSION: u32 = 5;
+const VERSION: u32 = 6;
+const DIRS_MAGIC: &[u8; 16] = b"tiketti-tkt-dirs";
+const DIRS_VERSION: u32 = 1;
 /// Entries read again since the file was written that make it worth writing again.
 const REWRITE_AFTER: usize = 64;
 
@@ -51,10 +53,15 @@ struct Shard {
     ids: Vec<String>,
 }
 
+/// The listings of the `tickets/` directory and its shards.
 #[derive(Debug, Default)]
-struct Cache<'a> {
+struct Dirs {
     root: FileStamp,
     shards: BTreeMap<String, Shard>,
+}
+
+#[derive(Debug, Default)]
+struct Cache<'a> {
     /// Sorted by ID.
     entries: Vec<Entry<'a>>,
 }
@@ -89,6 +96,27 @@ impl Repo {
         self.state_dir().join("cache").join("tickets")
     }
 
+    /// The shard listings, apart from the entries: `ingest` needs only them, and they
+    /// are 1 MB where the entries are 30 at 100,000 tickets.
+    fn dirs_cache_path(&self) -> PathBuf {
+        self.state_dir().join("cache").join("dirs")
+    }
+
+    /// The shard listings as last written, brought up to date (and written again if
+    /// any changed), and whether the file was there but damaged.
+    fn listed_dirs(&self, now: i64) -> Result<(Dirs, bool), StoreError> {
+        let path = self.dirs_cache_path();
+        let bytes = std::fs::read(&path).ok();
+        let decoded = bytes.as_deref().map(decode_dirs);
+        let damaged = matches!(decoded, Some(None));
+        let mut dirs = decoded.flatten().unwrap_or_default();
+        if self.refresh_dirs(&mut dirs, now)? > 0 || bytes.is_none() || damaged {
+            // Like the entries: a listing that cannot be written costs only time.
+            let _ = fsutil::replace_atomic(&path, &encode_dirs(&dirs));
+        }
+        Ok((dirs, damaged))
+    }
+
     fn descriptions_path(&self) -> PathBuf {
         self.state_dir().join("cache").join("descriptions")
     }
@@ -108,12 +136,10 @@ impl Repo {
 
     /// The ticket directories in the work tree, sorted: the ticket cache's listings of
     /// the shard folders, each listed again only if its stamp changed, and no file in
-    /// them looked at (a folder without a ticket.md is among them). Nothing is written.
+    /// them looked at (a folder without a ticket.md is among them).
     pub fn ticket_dirs(&self) -> Result<Vec<TicketId>, StoreError> {
-        let bytes = std::fs::read(self.ticket_cache_path()).ok();
-        let mut cache = bytes.as_deref().and_then(Cache::decode).unwrap_or_default();
-        self.refresh_dirs(&mut cache, now_ns())?;
-        Ok(cache
+        let (dirs, _) = self.listed_dirs(now_ns())?;
+        Ok(dirs
             .shards
             .values()
             .flat_map(|s| s.ids.iter().filter_map(|id| TicketId::canonical(id)))
@@ -243,6 +269,8 @@ impl Repo {
         step: &(dyn Fn(&mut A, &str, Record<'_>) + Sync),
     ) -> Result<Vec<A>, StoreError> {
         let path = self.ticket_cache_path();
+        let now = now_ns();
+        let (dirs, dirs_damaged) = self.listed_dirs(now)?;
         let bytes = std::fs::read(&path).ok();
         let decoded = bytes.as_deref().map(Cache::decode);
         if let Some(None) = decoded {
@@ -250,14 +278,18 @@ impl Repo {
                 "note: {} is damaged or from another version of tiketti; rebuilding it",
                 path.display()
             );
+        } else if dirs_damaged {
+            eprintln!(
+                "note: {} is damaged or from another version of tiketti; rebuilding it",
+                self.dirs_cache_path().display()
+            );
         }
         let fresh = !matches!(decoded, Some(Some(_)));
-        let mut cache = decoded.flatten().unwrap_or_default();
-        let now = now_ns();
+        let cache = decoded.flatten().unwrap_or_default();
         // How much was read again: a little is cheaper to read again next time than
         // the whole file (30 MB at 100,000 tickets) is to write.
-        let mut work = self.refresh_dirs(&mut cache, now)?;
-        let ids: Vec<&str> = cache
+        let mut work = 0;
+        let ids: Vec<&str> = dirs
             .shards
             .values()
             .flat_map(|s| s.ids.iter().map(String::as_str))
@@ -296,17 +328,17 @@ impl Repo {
         if fresh || work >= REWRITE_AFTER {
             // A cache that cannot be written (a read-only clone, a full disk) costs only
             // the next command the same reading again.
-            let _ = fsutil::replace_atomic(&path, &encode(cache.root, &cache.shards, &entries));
+            let _ = fsutil::replace_atomic(&path, &encode(&entries));
         }
         Ok(out)
     }
 
     /// Bring the shard lists up to date; how many directories were listed again.
-    fn refresh_dirs(&self, cache: &mut Cache<'_>, now: i64) -> Result<usize, StoreError> {
+    fn refresh_dirs(&self, cache: &mut Dirs, now: i64) -> Result<usize, StoreError> {
         let tickets = self.root.join("tickets");
         let Some(root) = FileStamp::read(&tickets) else {
-            let changed = cache.shards.len();
-            *cache = Cache::default();
+            let changed = cache.shards.len() + usize::from(cache.root != FileStamp::default());
+            *cache = Dirs::default();
             return Ok(changed);
         };
         let mut changed = 0;
@@ -552,17 +584,42 @@ fn list_dir(dir: &Path, keep: impl Fn(&str) -> bool) -> Result<Vec<String>, Stor
 
 // ----- the file -----
 
-/// The cache file for these shard listings and entries.
-fn encode(root: FileStamp, shards: &BTreeMap<String, Shard>, entries: &[Entry<'_>]) -> Vec<u8> {
-    let size: usize = entries.iter().map(|e| e.record.len() + 72).sum();
-    let mut w = Writer::new(MAGIC, VERSION, size);
-    w.stamp(root);
-    w.u32(shards.len() as u32);
-    for (name, s) in shards {
+/// The listings file.
+fn encode_dirs(dirs: &Dirs) -> Vec<u8> {
+    let size: usize = dirs.shards.values().map(|s| 64 + s.ids.len() * 12).sum();
+    let mut w = Writer::new(DIRS_MAGIC, DIRS_VERSION, size);
+    w.stamp(dirs.root);
+    w.u32(dirs.shards.len() as u32);
+    for (name, s) in &dirs.shards {
         w.str(name);
         w.stamp(s.stamp);
         w.strs(&s.ids);
     }
+    w.finish()
+}
+
+/// `None` for anything that is not a whole, intact listings file of this version.
+fn decode_dirs(bytes: &[u8]) -> Option<Dirs> {
+    let mut r = Reader::open(bytes, DIRS_MAGIC, DIRS_VERSION)?;
+    let mut dirs = Dirs {
+        root: r.stamp()?,
+        ..Dirs::default()
+    };
+    for _ in 0..r.u32()? {
+        let name = r.string()?;
+        let shard = Shard {
+            stamp: r.stamp()?,
+            ids: r.strings()?,
+        };
+        dirs.shards.insert(name, shard);
+    }
+    r.is_empty().then_some(dirs)
+}
+
+/// The entries file.
+fn encode(entries: &[Entry<'_>]) -> Vec<u8> {
+    let size: usize = entries.iter().map(|e| e.record.len() + 72).sum();
+    let mut w = Writer::new(MAGIC, VERSION, size);
     w.u32(entries.len() as u32);
     for e in entries {
         w.str(e.id);
@@ -579,18 +636,7 @@ impl<'a> Cache<'a> {
     /// records stay encoded, borrowed from `bytes`.
     fn decode(bytes: &'a [u8]) -> Option<Cache<'a>> {
         let mut r = Reader::open(bytes, MAGIC, VERSION)?;
-        let mut cache = Cache {
-            root: r.stamp()?,
-            ..Cache::default()
-        };
-        for _ in 0..r.u32()? {
-            let name = r.string()?;
-            let shard = Shard {
-                stamp: r.stamp()?,
-                ids: r.strings()?,
-            };
-            cache.shards.insert(name, shard);
-        }
+        let mut cache = Cache::default();
         let n = r.u32()? as usize;
         cache.entries.reserve(n.min(r.b.len() / 64));
         for _ in 0..n {
@@ -939,6 +985,18 @@ mod tests {
         std::fs::write(&path, b"garbage").unwrap();
         assert_eq!(cached(&repo), good);
         assert_eq!(std::fs::read(&path).unwrap().len(), n);
+
+        // The shard listings likewise, and a listing that misses a new ticket's shard
+        // (written before the ticket came) is listed again from the shard's stamp.
+        let dirs = repo.dirs_cache_path();
+        let listed = std::fs::read(&dirs).unwrap();
+        std::fs::write(&dirs, &listed[..listed.len() - 1]).unwrap();
+        assert_eq!(cached(&repo), good);
+        assert_eq!(std::fs::read(&dirs).unwrap(), listed);
+        write(&repo, "AAZZZZZZ", &ticket_text("AAZZZZZZ", "open", "anna"));
+        std::fs::write(&dirs, &listed).unwrap();
+        assert_eq!(cached(&repo).len(), 2);
+        assert_eq!(repo.ticket_dirs().unwrap().len(), 2);
     }
 
     #[test]
