@@ -122,21 +122,29 @@ pub fn update(target: &Target<'_>, changes: &[Change<'_>]) -> Result<()> {
     })?;
     let verify = old.hashed && !written_here(stamp, &meta, &old.checksum);
     let plan = Plan::new(old.version, touches, trust_filemode, work_dir, &meta);
-    // The header holds the number of entries, so which touched paths already have one
-    // must be known before the first byte is hashed: a first walk finds them and stops
-    // after the last touched path.
-    let mut input = Input::new(&mut file, old.len, None)?;
-    input.take(HEADER)?;
-    let found = Walk::new(&plan).run(&mut input, old.count, None)?;
-    let count = (u64::from(old.count) + found.inserted as u64)
-        .checked_sub(found.removed as u64)
-        .and_then(|n| u32::try_from(n).ok())
-        .ok_or(Unsupported("the number of entries is out of range"))?;
+    let hashed = skip_hash.map_or(old.hashed, |skip| !skip);
+    // The header holds the number of entries. In a file with a checksum it must be known
+    // before the first byte is hashed: a first walk finds which touched paths already
+    // have an entry, and stops after the last of them. Without a checksum the number is
+    // written over the header once the entries are.
+    let first = if hashed {
+        let mut input = Input::new(&mut file, old.len, None)?;
+        input.take(HEADER)?;
+        Some(Walk::new(&plan).run(&mut input, old.count, None)?)
+    } else {
+        None
+    };
+    let count_of = |found: &Found| {
+        (u64::from(old.count) + found.inserted as u64)
+            .checked_sub(found.removed as u64)
+            .and_then(|n| u32::try_from(n).ok())
+            .ok_or(Unsupported("the number of entries is out of range"))
+    };
+    let count = first.as_ref().map(count_of).transpose()?;
 
-    let checksum = std::thread::scope(|s| -> Result<Option<[u8; HASH]>> {
+    let (checksum, found) = std::thread::scope(|s| -> Result<(Option<[u8; HASH]>, Found)> {
         let (full_tx, full_rx) = mpsc::sync_channel::<Vec<u8>>(2);
         let (empty_tx, empty_rx) = mpsc::channel::<Vec<u8>>();
-        let hashed = skip_hash.map_or(old.hashed, |skip| !skip);
         let lock_file = &mut lock.file;
         let writer = s.spawn(move || sink(lock_file, hashed, full_rx, empty_tx));
         let mut out = Output {
@@ -144,19 +152,29 @@ pub fn update(target: &Target<'_>, changes: &[Change<'_>]) -> Result<()> {
             full: full_tx,
             empty: empty_rx,
         };
-        let copied = copy(&plan, &old, verify, &mut file, count, &found, &mut out)
-            .and_then(|sum| out.finish().map(|()| sum));
+        let header = count.unwrap_or(old.count);
+        let copied = copy(&plan, &old, verify, &mut file, header, first.as_ref(), &mut out)
+            .and_then(|done| out.finish().map(|()| done));
         drop(out);
         let written = writer
             .join()
             .unwrap_or_else(|_| Err(std::io::Error::other("the index writer panicked")))
             .map_err(io_err(&lock.path, "write"))?;
-        let sum = copied?;
+        let (sum, found) = copied?;
         if sum.is_some_and(|sum| sum != old.checksum) {
             return Err(Unsupported("the index checksum does not match"));
         }
-        Ok(written)
+        Ok((written, found))
     })?;
+    if count.is_none() {
+        let count = count_of(&found)?;
+        (|| {
+            lock.file.seek(std::io::SeekFrom::Start(8))?;
+            lock.file.write_all(&count.to_be_bytes())?;
+            lock.file.seek(std::io::SeekFrom::End(0)).map(|_| ())
+        })()
+        .map_err(io_err(&lock.path, "write"))?;
+    }
     let checksum = checksum.unwrap_or([0; HASH]);
     lock.file
         .write_all(&checksum)
@@ -585,28 +603,29 @@ fn sink(
     Ok(hash.map(|h| h.finalize().into()))
 }
 
-/// The second pass: the whole file read, the new one produced. Returns the old file's
-/// checksum as computed, if it is to be checked (`verify`).
+/// The pass that reads the whole file and produces the new one, with `count` in its
+/// header. Returns the old file's checksum as computed, if it is to be checked
+/// (`verify`), and what the walk found, which must be what a first walk found.
 fn copy(
     plan: &Plan<'_>,
     old: &Old,
     verify: bool,
     file: &mut File,
     count: u32,
-    found: &Found,
+    first: Option<&Found>,
     out: &mut Output,
-) -> Result<Option<[u8; HASH]>> {
+) -> Result<(Option<[u8; HASH]>, Found)> {
     let mut input = Input::new(file, old.len, verify.then(Sha1::new))?;
     input.take(HEADER)?;
     out.put(&old.head[..8])?;
     out.put(&count.to_be_bytes())?;
-    let again = Walk::new(plan).run(&mut input, old.count, Some(out))?;
-    if again != *found {
+    let found = Walk::new(plan).run(&mut input, old.count, Some(out))?;
+    if first.is_some_and(|first| *first != found) {
         return Err(Unsupported("the index changed while it was read"));
     }
     extensions(plan, &mut input, out)?;
     input.take(HASH)?;
-    Ok(input.hash.take().map(|h| h.finalize().into()))
+    Ok((input.hash.take().map(|h| h.finalize().into()), found))
 }
 
 /// The merge of the index's entries with the touched paths, both in git's order (bytes of
@@ -1622,14 +1641,23 @@ mod tests {
             ("does not store", |_| {}, &[("d/../b.md", "x\n")], &[]),
             ("does not store", |_| {}, &[], &[".GIT/config"]),
         ];
-        for (what, setup, writes, removes) in cases {
-            let desk = Desk::new(FILES);
-            setup(&desk);
-            let before = std::fs::read(desk.index()).ok();
-            let why = unsupported(desk.change(writes, removes));
-            assert!(why.contains(what), "{what}: {why}");
-            assert_eq!(std::fs::read(desk.index()).ok(), before, "{what}");
-            assert!(!desk.root().join(".git/index.lock").exists(), "{what}");
+        // Without a checksum there is no first walk: what it would have refused is found
+        // while the new file is written, which must then go as well.
+        for skip_hash in [false, true] {
+            for (what, setup, writes, removes) in cases {
+                let desk = Desk::new(FILES);
+                if skip_hash {
+                    desk.git(&["config", "index.skipHash", "true"]);
+                    desk.git(&["update-index", "--index-version", "3"]);
+                    desk.git(&["update-index", "--index-version", "2"]);
+                }
+                setup(&desk);
+                let before = std::fs::read(desk.index()).ok();
+                let why = unsupported(desk.change(writes, removes));
+                assert!(why.contains(what), "{what} (skipHash {skip_hash}): {why}");
+                assert_eq!(std::fs::read(desk.index()).ok(), before, "{what}");
+                assert!(!desk.root().join(".git/index.lock").exists(), "{what}");
+            }
         }
     }
 
@@ -1758,27 +1786,30 @@ mod tests {
 
     #[test]
     fn a_racily_clean_entry_whose_file_changed_is_marked_for_a_content_check() {
-        let desk = Desk::new(FILES);
-        // Recorded with a modification time after the index was written, as when a file
-        // changes in the same second: git can trust only its content, so a writer that
-        // finds the content changed sets the recorded size to 0.
-        let later = std::time::SystemTime::now() + std::time::Duration::from_secs(100);
-        let set_mtime = |rel: &str| {
-            let f = File::options()
-                .write(true)
-                .open(desk.root().join(rel))
-                .unwrap();
-            f.set_modified(later).unwrap();
-        };
-        desk.put("racy.md", "aaaa\n");
-        set_mtime("racy.md");
-        desk.git(&["add", "racy.md"]);
-        desk.put("racy.md", "bbbb\n");
-        set_mtime("racy.md");
-        desk.change(&[("y.md", "x\n")], &[]).unwrap();
-        desk.assert_right_but(&["y.md"], "racy.md\n");
-        let debug = desk.git(&["ls-files", "--debug", "racy.md"]);
-        assert!(debug.contains("size: 0\t"), "{debug}");
+        // Before the touched path (the full walk) and after it (the copy of the rest).
+        for touched in ["y.md", "a0.md"] {
+            let desk = Desk::new(FILES);
+            // Recorded with a modification time after the index was written, as when a
+            // file changes in the same second: git can trust only its content, so a
+            // writer that finds the content changed sets the recorded size to 0.
+            let later = std::time::SystemTime::now() + std::time::Duration::from_secs(100);
+            let set_mtime = |rel: &str| {
+                let f = File::options()
+                    .write(true)
+                    .open(desk.root().join(rel))
+                    .unwrap();
+                f.set_modified(later).unwrap();
+            };
+            desk.put("racy.md", "aaaa\n");
+            set_mtime("racy.md");
+            desk.git(&["add", "racy.md"]);
+            desk.put("racy.md", "bbbb\n");
+            set_mtime("racy.md");
+            desk.change(&[(touched, "x\n")], &[]).unwrap();
+            desk.assert_right_but(&[touched], "racy.md\n");
+            let debug = desk.git(&["ls-files", "--debug", "racy.md"]);
+            assert!(debug.contains("size: 0\t"), "{touched}: {debug}");
+        }
     }
 
     #[test]
