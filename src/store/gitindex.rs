@@ -153,8 +153,16 @@ pub fn update(target: &Target<'_>, changes: &[Change<'_>]) -> Result<()> {
             empty: empty_rx,
         };
         let header = count.unwrap_or(old.count);
-        let copied = copy(&plan, &old, verify, &mut file, header, first.as_ref(), &mut out)
-            .and_then(|done| out.finish().map(|()| done));
+        let copied = copy(
+            &plan,
+            &old,
+            verify,
+            &mut file,
+            header,
+            first.as_ref(),
+            &mut out,
+        )
+        .and_then(|done| out.finish().map(|()| done));
         drop(out);
         let written = writer
             .join()

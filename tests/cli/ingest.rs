@@ -1019,7 +1019,11 @@ fn a_spool_entry_whose_removal_a_crash_undid_is_dropped_as_a_duplicate() {
 
     let run = repo.run(&["ingest", "--drain"]);
     run.ok();
-    assert!(run.stderr.contains("0 created, 0 threaded, 1 duplicate"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("0 created, 0 threaded, 1 duplicate"),
+        "{}",
+        run.stderr
+    );
     assert_nothing_written(&repo, before);
     assert_eq!(events(&repo, &id).len(), 1);
     assert!(spooled(&repo).is_empty());
