@@ -91,9 +91,9 @@ pub fn run(ctx: &Ctx, args: CloneArgs) -> anyhow::Result<()> {
             return Err(e.into());
         }
     };
-    if let Err(e) = repo.install_merge_driver(&driver_command()) {
+    if let Err(e) = repo.set_up_clone(&driver_command()) {
         undo();
-        return Err(anyhow::Error::from(e).context("cannot set up the merge driver in .git/config"));
+        return Err(anyhow::Error::from(e).context("cannot set up the clone's .git/config"));
     }
     eprintln!("Cloned {} into {}", args.url, root.display());
     match repo.config() {

@@ -99,8 +99,8 @@ pub fn run(ctx: &Ctx, args: InitArgs) -> anyhow::Result<()> {
         return Err(e.into());
     }
     // The merge driver lives in the clone's own .git/config, never in the repository.
-    if let Err(e) = repo.install_merge_driver(&crate::commands::merge_file::driver_command()) {
-        eprintln!("warning: could not set up the merge driver in .git/config: {e}");
+    if let Err(e) = repo.set_up_clone(&crate::commands::merge_file::driver_command()) {
+        eprintln!("warning: could not set up .git/config: {e}");
     }
     eprintln!(
         "Created helpdesk {name:?} in {}{}",

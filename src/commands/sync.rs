@@ -164,11 +164,10 @@ fn exchange(
     }
     // Clones made with plain `git clone` get the merge driver here.
     if repo.merge_driver().is_none()
-        && let Err(e) = repo.install_merge_driver(&driver_command())
+        && let Err(e) = repo.set_up_clone(&driver_command())
     {
-        view.warnings.push(format!(
-            "could not set up the merge driver in .git/config: {e}"
-        ));
+        view.warnings
+            .push(format!("could not set up .git/config: {e}"));
     }
     let mut refused: Option<(Option<String>, String)> = None;
     for attempt in 1..=ATTEMPTS {

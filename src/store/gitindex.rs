@@ -1794,7 +1794,7 @@ mod tests {
 
     #[test]
     fn a_racily_clean_entry_whose_file_changed_is_marked_for_a_content_check() {
-        // Before the touched path (the full walk) and after it (the copy of the rest).
+        // The racy entry before the touched path and after it.
         for touched in ["y.md", "a0.md"] {
             let desk = Desk::new(FILES);
             // Recorded with a modification time after the index was written, as when a

@@ -918,7 +918,7 @@ impl Repo {
     /// `index.skipHash` (what git's `feature.manyFiles` sets): a helpdesk's index has an
     /// entry per event file, and hashing all of it again on every commit was a third of
     /// what a `note` cost at 100,000 tickets. Returns true when something changed.
-    pub fn install_merge_driver(&self, command: &str) -> Result<bool, StoreError> {
+    pub fn set_up_clone(&self, command: &str) -> Result<bool, StoreError> {
         let driver = format!("{command} merge-file %O %A %B %P");
         let mut changed = false;
         let mut cfg = self.git.config()?.open_level(git2::ConfigLevel::Local)?;

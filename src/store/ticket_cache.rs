@@ -273,15 +273,14 @@ impl Repo {
         let (dirs, dirs_damaged) = self.listed_dirs(now)?;
         let bytes = std::fs::read(&path).ok();
         let decoded = bytes.as_deref().map(Cache::decode);
-        if let Some(None) = decoded {
+        let damaged = match decoded {
+            Some(None) => Some(path.clone()),
+            _ => dirs_damaged.then(|| self.dirs_cache_path()),
+        };
+        if let Some(damaged) = damaged {
             eprintln!(
                 "note: {} is damaged or from another version of tiketti; rebuilding it",
-                path.display()
-            );
-        } else if dirs_damaged {
-            eprintln!(
-                "note: {} is damaged or from another version of tiketti; rebuilding it",
-                self.dirs_cache_path().display()
+                damaged.display()
             );
         }
         let fresh = !matches!(decoded, Some(Some(_)));
