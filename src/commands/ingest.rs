@@ -907,6 +907,11 @@ pub fn drain(ctx: &Ctx, time: TimeSource, acknowledge: bool) -> anyhow::Result<V
     if !acknowledge {
         ing.without_acknowledgements();
     }
+    drain_with(&mut ing)
+}
+
+/// Process every spooled message with `ing`, oldest first.
+fn drain_with(ing: &mut Ingester<'_>) -> anyhow::Result<Vec<MessageResult>> {
     let spool = Spool::new(&ing.repo().state_dir());
     let mut results = Vec::new();
     for path in spool.pending().context("cannot read the spool")? {
@@ -973,18 +978,23 @@ fn from_stdin(ctx: &Ctx, args: &IngestArgs) -> anyhow::Result<()> {
     // it over cleanly and then hears the exit code.
     let repo = ctx.repo().map_err(tempfail)?;
     let unique = Spool::name(ctx.now, std::process::id(), ctx.random_u64());
-    let spool = Spool::new(&repo.state_dir());
-    spool
-        .put(&bytes, &unique)
-        .with_context(|| format!("cannot spool the message in {}", repo.state_dir().display()))
-        .map_err(tempfail)?;
+    let state_dir = repo.state_dir();
     drop(repo);
-    // From here the message is safe: whatever happens, the answer is 0.
+    let spool_failed = |e: std::io::Error| {
+        tempfail(anyhow::Error::new(e).context(format!(
+            "cannot spool the message in {}",
+            state_dir.display()
+        )))
+    };
+    let spooling = Spool::new(&state_dir)
+        .start(&bytes, &unique)
+        .map_err(spool_failed)?;
     if args.spool_only {
+        spooling.finish().map_err(spool_failed)?;
         return Ok(());
     }
     let time = args.time.unwrap_or(TimeSource::Arrival);
-    // The message is safe; the mail server should not wait long for a busy helpdesk.
+    // The mail server should not wait long for a busy helpdesk: the message is safe.
     let patient;
     let ctx = if ctx.lock_timeout_set {
         ctx
@@ -992,7 +1002,18 @@ fn from_stdin(ctx: &Ctx, args: &IngestArgs) -> anyhow::Result<()> {
         patient = ctx.with_lock_timeout(STDIN_LOCK_WAIT);
         &patient
     };
-    match drain(ctx, time, !args.no_acknowledge) {
+    // The lock is taken and the caches loaded while the message is made durable; only
+    // then does anything get written.
+    let ing = Ingester::new(ctx, time);
+    spooling.finish().map_err(spool_failed)?;
+    // From here the message is safe: whatever happens, the answer is 0.
+    let results = ing.and_then(|mut ing| {
+        if args.no_acknowledge {
+            ing.without_acknowledgements();
+        }
+        drain_with(&mut ing)
+    });
+    match results {
         Ok(results) => {
             if let Err(e) = report(&results, args.format, false) {
                 eprintln!("warning: {e:#}");

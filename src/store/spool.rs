@@ -14,6 +14,21 @@ pub struct Spool {
     dir: PathBuf,
 }
 
+/// A message being made durable ([`Spool::start`]).
+pub struct Spooling {
+    thread: std::thread::JoinHandle<std::io::Result<PathBuf>>,
+}
+
+impl Spooling {
+    /// Wait until the message is durably in `new/`; returns the spooled file. Until this
+    /// returns `Ok` the message is not safe: a failure leaves nothing in the spool.
+    pub fn finish(self) -> std::io::Result<PathBuf> {
+        self.thread
+            .join()
+            .unwrap_or_else(|_| Err(std::io::Error::other("the spooling thread panicked")))
+    }
+}
+
 impl Spool {
     pub fn new(state_dir: &Path) -> Spool {
         Spool {
@@ -39,31 +54,46 @@ impl Spool {
 
     /// Store `bytes` durably; returns the spooled file.
     pub fn put(&self, bytes: &[u8], unique: &str) -> std::io::Result<PathBuf> {
+        self.start(bytes, unique)?.finish()
+    }
+
+    /// Write `bytes` to `tmp/` and make them durable on another thread, which then links
+    /// the file into `new/` (see [`Spooling::finish`]). The `fsync` mostly waits for the
+    /// disk (for whatever else the file system has to write out first), so the caller can
+    /// take the lock and load its caches meanwhile.
+    pub fn start(&self, bytes: &[u8], unique: &str) -> std::io::Result<Spooling> {
         let tmp_dir = self.dir.join("tmp");
         let new_dir = self.dir.join("new");
         std::fs::create_dir_all(&tmp_dir)?;
         std::fs::create_dir_all(&new_dir)?;
         let name = format!("{unique}.eml");
         let tmp = tmp_dir.join(&name);
-        {
-            let mut f = std::fs::OpenOptions::new()
-                .write(true)
-                .create_new(true)
-                .open(&tmp)?;
-            if let Err(e) = f.write_all(bytes).and_then(|()| f.sync_all()) {
+        let mut f = std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&tmp)?;
+        if let Err(e) = f.write_all(bytes) {
+            drop(f);
+            let _ = std::fs::remove_file(&tmp);
+            return Err(e);
+        }
+        let thread = std::thread::spawn(move || {
+            if let Err(e) = f.sync_all() {
                 drop(f);
                 let _ = std::fs::remove_file(&tmp);
                 return Err(e);
             }
-        }
-        // link() then unlink(), as Maildir delivery does: unlike rename(), link() fails
-        // when the name exists, so a spooled message is never replaced.
-        let dest = new_dir.join(&name);
-        let linked = std::fs::hard_link(&tmp, &dest);
-        let _ = std::fs::remove_file(&tmp);
-        linked?;
-        sync_dir(&new_dir);
-        Ok(dest)
+            drop(f);
+            // link() then unlink(), as Maildir delivery does: unlike rename(), link()
+            // fails when the name exists, so a spooled message is never replaced.
+            let dest = new_dir.join(&name);
+            let linked = std::fs::hard_link(&tmp, &dest);
+            let _ = std::fs::remove_file(&tmp);
+            linked?;
+            sync_dir(&new_dir);
+            Ok(dest)
+        });
+        Ok(Spooling { thread })
     }
 
     /// Spooled messages, oldest first (names start with the arrival time).
