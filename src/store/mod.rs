@@ -571,11 +571,13 @@ impl Repo {
         // Case-folding and symlink-less clones match entries in ways libgit2 knows.
         if !flag("core.ignorecase", false) && flag("core.symlinks", true) {
             let stamp = self.state_dir().join("index-stamp");
+            let retired = self.state_dir().join("index.old");
             let target = gitindex::Target {
                 git_dir: self.git.path(),
                 work_dir: &self.root,
                 trust_filemode: flag("core.filemode", true),
                 stamp: &stamp,
+                retired: &retired,
                 lock_wait: lock.patience().min(INDEX_LOCK_WAIT),
                 skip_hash: gitindex::skip_hash(&cfg),
             };

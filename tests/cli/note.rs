@@ -187,3 +187,36 @@ fn a_held_index_lock_stops_after_the_commit_and_says_how_to_finish() {
     repo.git(&["reset", "-q", "--", event.trim()]);
     repo.assert_clean();
 }
+
+#[cfg(unix)]
+#[test]
+fn the_replaced_index_is_freed_by_a_process_of_its_own_after_the_answer() {
+    use std::os::unix::fs::PermissionsExt;
+    let repo = TestRepo::new();
+    let id = repo.new_ticket("Printer", &[]);
+    let before = std::fs::read(repo.path(".git/index")).unwrap();
+    // An `rm` that keeps a copy of what it is asked to remove, then removes it.
+    let bin = repo.path("../bin");
+    std::fs::create_dir_all(&bin).unwrap();
+    let seen = repo.path("../removed");
+    std::fs::write(
+        bin.join("rm"),
+        format!(
+            "#!/bin/sh\nfor a; do last=\"$a\"; done\ncp \"$last\" {0}.tmp && mv {0}.tmp {0}\nexec /bin/rm \"$@\"\n",
+            seen.display()
+        ),
+    )
+    .unwrap();
+    std::fs::set_permissions(bin.join("rm"), std::fs::Permissions::from_mode(0o755)).unwrap();
+    let path = format!("{}:{}", bin.display(), std::env::var("PATH").unwrap());
+    repo.run_with(&["note", &id, "-m", "Called back."], &[("PATH", &path)], None)
+        .ok();
+    let old = repo.path(".git/tiketti/index.old");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while (old.exists() || !seen.exists()) && std::time::Instant::now() < deadline {
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    assert!(!old.exists(), "removed");
+    assert_eq!(std::fs::read(&seen).unwrap(), before, "the index as it was before");
+    repo.assert_clean();
+}
