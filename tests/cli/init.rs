@@ -31,6 +31,9 @@ fn init_makes_a_repository_with_one_commit() {
     repo.run(&["new", "--subject", "Hello"]).ok();
     let index = std::fs::read(repo.path(".git/index")).unwrap();
     assert!(index.ends_with(&[0; 20]), "no checksum");
+    // Each path stored as the change from the one before (index version 4).
+    assert_eq!(repo.git(&["config", "index.version"]).trim(), "4");
+    assert_eq!(&index[..8], b"DIRC\0\0\0\x04");
     repo.assert_clean();
     repo.git(&["fsck", "--no-dangling"]);
 }
@@ -49,8 +52,12 @@ fn init_into_a_named_directory_and_an_existing_git_repository() {
     repo.git(&["commit", "-q", "-m", "first"]);
     // A choice already made about the index's checksum stays.
     repo.git(&["config", "index.skipHash", "false"]);
+    repo.git(&["config", "index.version", "2"]);
     repo.run(&["init"]).ok();
     assert_eq!(repo.git(&["config", "index.skipHash"]).trim(), "false");
+    assert_eq!(repo.git(&["config", "index.version"]).trim(), "2");
+    let index = std::fs::read(repo.path(".git/index")).unwrap();
+    assert_eq!(&index[..8], b"DIRC\0\0\0\x02");
     assert_eq!(repo.commit_count(), 2);
     assert_eq!(
         repo.read(".gitattributes").lines().next(),

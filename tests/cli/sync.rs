@@ -223,6 +223,9 @@ fn init_and_clone_set_up_the_merge_driver() {
     );
     assert_eq!(bob.git(&["config", "pull.rebase"]).trim(), "false");
     assert_eq!(bob.git(&["config", "index.skipHash"]).trim(), "true");
+    assert_eq!(bob.git(&["config", "index.version"]).trim(), "4");
+    let index = std::fs::read(bob.path(".git/index")).unwrap();
+    assert_eq!(&index[..8], b"DIRC\0\0\0\x04");
     // The bare remote's HEAD names master; the clone is on the helpdesk's branch.
     assert_eq!(bob.git(&["branch", "--show-current"]).trim(), "main");
     assert_eq!(bob.git(&["config", "branch.main.remote"]).trim(), "origin");
