@@ -45,7 +45,7 @@ use crate::ticket::{Contact, Event, TicketId, kind};
 const IDX_MAGIC: &[u8; 16] = b"tiketti-evt-idx\0";
 const EVENTS_MAGIC: &[u8; 16] = b"tiketti-evt-list";
 const TEXT_MAGIC: &[u8; 16] = b"tiketti-evt-text";
-const VERSION: u32 = 2;
+const VERSION: u32 = 3;
 const NONE: u32 = u32::MAX;
 /// Ends every event's text in a segment's buffer: a match cannot run from one event into
 /// the next, since [`fold`] turns NUL into a space.
@@ -202,26 +202,59 @@ impl Segment {
     /// A ticket's events in file-name (time) order, with their threading data. Empty
     /// unless [`Need::events`].
     fn records(&self, t: &CachedTicket) -> Vec<Digested> {
-        // The file's checksum held and every block in it was written by this module, so
-        // decoding cannot fail short of a bug.
-        self.events
-            .as_ref()
-            .and_then(|e| decode_block(e.blocks().get(t.block.clone())?))
-            .unwrap_or_default()
+        let Some(e) = &self.events else {
+            return Vec::new();
+        };
+        if let Some(events) = e.block(t.block.clone()).and_then(|b| decode_block(&b)) {
+            return events;
+        }
+        // A block that fails its checksum (the disk changed it since it was written, or
+        // it could not be read): the ticket's event files answer, and the segment is read
+        // again from them next time.
+        let _ = std::fs::remove_file(&e.idx_file);
+        let Ok(id) = TicketId::parse(&t.id) else {
+            return Vec::new();
+        };
+        read_ticket_events(&e.root, &id, None, None, i64::MAX, &mut Vec::new()).events
     }
 }
 
-/// A loaded events file: the sorted key table and the tickets' blocks.
+/// An events file: the sorted key table, and the tickets' blocks read with it (a segment
+/// about to be written again needs them all) or one by one when asked for (threading
+/// looks at a few tickets of 100,000: 13 MB of keys instead of 90 MB of blocks there).
 #[derive(Debug)]
 struct Records {
+    /// The key table, and the blocks when the whole file was read.
     bytes: Vec<u8>,
     keys: Range<usize>,
+    /// The blocks: in `bytes`, or at these offsets of `file`.
     blocks: Range<usize>,
+    file: Option<std::fs::File>,
+    /// Where a damaged block's ticket is read from instead, and the index file that is
+    /// removed then, so that the segment is read again.
+    root: PathBuf,
+    idx_file: PathBuf,
 }
 
 impl Records {
-    fn blocks(&self) -> &[u8] {
-        &self.bytes[self.blocks.clone()]
+    /// All the blocks, if the whole file was read.
+    fn blocks(&self) -> Option<&[u8]> {
+        self.file
+            .is_none()
+            .then(|| &self.bytes[self.blocks.clone()])
+    }
+
+    /// One ticket's block (its bytes, not yet checked).
+    fn block(&self, r: Range<usize>) -> Option<std::borrow::Cow<'_, [u8]>> {
+        use std::borrow::Cow;
+        let Some(file) = &self.file else {
+            return self.blocks().and_then(|b| b.get(r)).map(Cow::Borrowed);
+        };
+        let offset = self.blocks.start.checked_add(r.start)?;
+        (r.end <= self.blocks.len()).then_some(())?;
+        let mut buf = vec![0; r.len()];
+        read_at(file, &mut buf, offset as u64).ok()?;
+        Some(Cow::Owned(buf))
     }
 
     /// The tickets (indexes into the segment) with a key of this hash, ascending.
@@ -630,11 +663,40 @@ fn encode_block(events: &[Digested]) -> Vec<u8> {
             }
         }
     }
-    names.finish(rec)
+    let mut block = names.finish(rec);
+    let sum = block_sum(&block);
+    block.extend_from_slice(&sum);
+    block
+}
+
+/// The checksum that ends every block and the key table: a block read on its own is
+/// checked on its own.
+const BLOCK_SUM: usize = 8;
+
+fn block_sum(bytes: &[u8]) -> [u8; BLOCK_SUM] {
+    xxhash_rust::xxh3::xxh3_64(bytes).to_le_bytes()
+}
+
+/// `bytes` without the checksum that ends them, if it holds.
+fn checked(bytes: &[u8]) -> Option<&[u8]> {
+    let (body, sum) = bytes.split_at_checked(bytes.len().checked_sub(BLOCK_SUM)?)?;
+    (block_sum(body) == sum).then_some(body)
+}
+
+#[cfg(unix)]
+fn read_at(file: &std::fs::File, buf: &mut [u8], offset: u64) -> std::io::Result<()> {
+    std::os::unix::fs::FileExt::read_exact_at(file, buf, offset)
+}
+
+#[cfg(not(unix))]
+fn read_at(mut file: &std::fs::File, buf: &mut [u8], offset: u64) -> std::io::Result<()> {
+    use std::io::{Read, Seek};
+    file.seek(std::io::SeekFrom::Start(offset))?;
+    file.read_exact(buf)
 }
 
 fn decode_block(block: &[u8]) -> Option<Vec<Digested>> {
-    let mut r = Reader { b: block };
+    let mut r = Reader { b: checked(block)? };
     let strings = read_strings(&mut r)?;
     let list = |r: &mut Reader<'_>| -> Option<Vec<String>> {
         let n = r.u32()? as usize;
@@ -758,21 +820,74 @@ fn text_region(bytes: &[u8], token: &[u8; SUM_LEN]) -> Option<Range<usize>> {
     (&bytes[end..] == token).then(|| end - r.b.len()..end)
 }
 
-fn decode_events_file(bytes: Vec<u8>, token: &[u8; SUM_LEN]) -> Option<Records> {
+/// Where an events file's key table starts: after the magic, the version and the count.
+const EVENTS_HEAD: usize = 16 + 4 + 4;
+
+/// A whole events file, `bytes`, if it is the one whose checksum is `token`.
+fn decode_events_file(
+    bytes: Vec<u8>,
+    token: &[u8; SUM_LEN],
+    root: &Path,
+    idx_file: PathBuf,
+) -> Option<Records> {
     let end = bytes.len().checked_sub(SUM_LEN)?;
     let mut r = Reader::open(&bytes, EVENTS_MAGIC, VERSION)?;
     if &bytes[end..] != token {
         return None;
     }
     let n = r.u32()? as usize;
-    let start = end - r.b.len();
-    r.take(n.checked_mul(KEY_LEN)?)?;
-    let keys = start..start + n * KEY_LEN;
-    let blocks = keys.end..end;
+    let keys_len = n.checked_mul(KEY_LEN)?;
+    checked(r.take(keys_len.checked_add(BLOCK_SUM)?)?)?;
+    let keys = EVENTS_HEAD..EVENTS_HEAD + keys_len;
+    let blocks = keys.end + BLOCK_SUM..end;
     Some(Records {
         bytes,
         keys,
         blocks,
+        file: None,
+        root: root.to_path_buf(),
+        idx_file,
+    })
+}
+
+/// An events file's key table, its blocks left in the file, if the file is the one whose
+/// checksum is `token`, with `blocks_len` bytes of blocks. Its own checksum is not
+/// checked (that would read it all): the table's and each block's are.
+fn open_events_file(
+    path: &Path,
+    token: &[u8; SUM_LEN],
+    blocks_len: usize,
+    root: &Path,
+    idx_file: PathBuf,
+) -> Option<Records> {
+    let file = std::fs::File::open(path).ok()?;
+    let len = usize::try_from(file.metadata().ok()?.len()).ok()?;
+    let mut head = [0; EVENTS_HEAD];
+    read_at(&file, &mut head, 0).ok()?;
+    let mut r = Reader { b: &head };
+    if r.take(EVENTS_MAGIC.len())? != EVENTS_MAGIC || r.u32()? != VERSION {
+        return None;
+    }
+    let keys_len = (r.u32()? as usize).checked_mul(KEY_LEN)?;
+    let blocks_at = EVENTS_HEAD.checked_add(keys_len)?.checked_add(BLOCK_SUM)?;
+    if blocks_at.checked_add(blocks_len)?.checked_add(SUM_LEN)? != len {
+        return None;
+    }
+    let mut tail = [0; SUM_LEN];
+    read_at(&file, &mut tail, (len - SUM_LEN) as u64).ok()?;
+    if &tail != token {
+        return None;
+    }
+    let mut bytes = vec![0; keys_len + BLOCK_SUM];
+    read_at(&file, &mut bytes, EVENTS_HEAD as u64).ok()?;
+    checked(&bytes)?;
+    Some(Records {
+        bytes,
+        keys: 0..keys_len,
+        blocks: blocks_at..blocks_at + blocks_len,
+        file: Some(file),
+        root: root.to_path_buf(),
+        idx_file,
     })
 }
 
@@ -802,12 +917,18 @@ fn encode_segment(rows: &[Row<'_>]) -> (Vec<u8>, Vec<u8>, Vec<u8>) {
         .collect();
     keys.sort_unstable();
     let size: usize = rows.iter().map(|r| r.block.len()).sum();
-    let mut events = Writer::new(EVENTS_MAGIC, VERSION, size + keys.len() * KEY_LEN);
+    let mut events = Writer::new(
+        EVENTS_MAGIC,
+        VERSION,
+        size + keys.len() * KEY_LEN + BLOCK_SUM,
+    );
     events.u32(keys.len() as u32);
     for (hash, i) in keys {
         events.u64(hash);
         events.u32(i);
     }
+    let sum = block_sum(&events.b[EVENTS_HEAD..]);
+    events.bytes(&sum);
     for r in rows {
         events.bytes(r.block);
     }
@@ -1012,11 +1133,20 @@ fn plan(root: &Path, dir: &Path, segment: u8, ids: Vec<TicketId>, need: Need) ->
     // A changed segment is written whole, so it needs every part of the old one.
     let dirty = plan.dirty();
     let mut whole = true;
-    if need.events || dirty {
+    if dirty {
         plan.events = std::fs::read(file("events"))
             .ok()
-            .and_then(|b| decode_events_file(b, &idx.events_token))
+            .and_then(|b| decode_events_file(b, &idx.events_token, root, file("idx")))
             .filter(|e| e.blocks.len() == idx.blocks_len);
+        whole &= plan.events.is_some();
+    } else if need.events {
+        plan.events = open_events_file(
+            &file("events"),
+            &idx.events_token,
+            idx.blocks_len,
+            root,
+            file("idx"),
+        );
         whole &= plan.events.is_some();
     }
     if need.text || dirty {
@@ -1052,7 +1182,12 @@ fn update(
         return segment(tickets, plan.events, plan.text);
     }
     let old_text = plan.text.as_ref().map_or(&[][..], |(b, r)| &b[r.clone()]);
-    let old_blocks = plan.events.as_ref().map_or(&[][..], |e| e.blocks());
+    // A segment that changed was read whole (`plan`).
+    let old_blocks = plan
+        .events
+        .as_ref()
+        .and_then(Records::blocks)
+        .unwrap_or(&[]);
     // The old keys per cached ticket, carried over with an unchanged ticket.
     let cached_count = plan.idx.as_ref().map_or(0, |i| i.tickets.len());
     let mut old_keys: Vec<Vec<u64>> = vec![Vec::new(); cached_count];
@@ -1133,7 +1268,7 @@ fn update(
         let _ = fsutil::replace_atomic(&file("idx"), &idx);
     }
     let idx = decode_idx(&idx, plan.segment).expect("a segment just encoded decodes");
-    let events = decode_events_file(events, &idx.events_token);
+    let events = decode_events_file(events, &idx.events_token, root, file("idx"));
     let text = text_region(&text, &idx.text_token).map(|r| (text, r));
     segment(idx.tickets, events, text)
 }
@@ -1613,6 +1748,28 @@ mod tests {
     }
 
     #[test]
+    fn a_damaged_block_is_answered_from_the_event_files_and_read_again_next_time() {
+        let d = sample();
+        let (cache, _) = d.cache(ALL);
+        let good = dump(&cache);
+        let path = d.file("A.events");
+        let mut bytes = std::fs::read(&path).unwrap();
+        // The last byte before the file's checksum: the last block's own checksum.
+        let i = bytes.len() - SUM_LEN - 1;
+        bytes[i] ^= 0x20;
+        std::fs::write(&path, &bytes).unwrap();
+        let (cache, heard) = d.cache(ALL);
+        assert!(heard.is_empty(), "only the key table is read: {heard:?}");
+        assert_eq!(dump(&cache), good);
+        let (cache, heard) = d.cache(ALL);
+        assert!(
+            matches!(heard.first(), Some(CacheProgress::Rebuild { tickets: 1 })),
+            "{heard:?}"
+        );
+        assert_eq!(dump(&cache), good);
+    }
+
+    #[test]
     fn damage_of_any_file_means_a_rebuild_with_the_same_result() {
         let d = sample();
         let (cache, _) = d.cache(ALL);
@@ -1623,7 +1780,13 @@ mod tests {
             for damage in [
                 {
                     let mut b = bytes.clone();
-                    let i = b.len() / 2;
+                    // In an events file: its key table (a block is checked when it is
+                    // read, below).
+                    let i = if file == "A.events" {
+                        EVENTS_HEAD
+                    } else {
+                        b.len() / 2
+                    };
                     b[i] ^= 0x20;
                     b
                 },
