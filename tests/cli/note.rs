@@ -209,14 +209,22 @@ fn the_replaced_index_is_freed_by_a_process_of_its_own_after_the_answer() {
     .unwrap();
     std::fs::set_permissions(bin.join("rm"), std::fs::Permissions::from_mode(0o755)).unwrap();
     let path = format!("{}:{}", bin.display(), std::env::var("PATH").unwrap());
-    repo.run_with(&["note", &id, "-m", "Called back."], &[("PATH", &path)], None)
-        .ok();
+    repo.run_with(
+        &["note", &id, "-m", "Called back."],
+        &[("PATH", &path)],
+        None,
+    )
+    .ok();
     let old = repo.path(".git/tiketti/index.old");
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
     while (old.exists() || !seen.exists()) && std::time::Instant::now() < deadline {
         std::thread::sleep(std::time::Duration::from_millis(10));
     }
     assert!(!old.exists(), "removed");
-    assert_eq!(std::fs::read(&seen).unwrap(), before, "the index as it was before");
+    assert_eq!(
+        std::fs::read(&seen).unwrap(),
+        before,
+        "the index as it was before"
+    );
     repo.assert_clean();
 }
