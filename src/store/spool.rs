@@ -72,16 +72,18 @@ impl Spool {
             .write(true)
             .create_new(true)
             .open(&tmp)?;
-        if let Err(e) = f.write_all(bytes) {
+        // A message not written whole and durable leaves nothing behind.
+        let abandon = |f: std::fs::File, tmp: &Path, e: std::io::Error| {
             drop(f);
-            let _ = std::fs::remove_file(&tmp);
-            return Err(e);
+            let _ = std::fs::remove_file(tmp);
+            e
+        };
+        if let Err(e) = f.write_all(bytes) {
+            return Err(abandon(f, &tmp, e));
         }
         let thread = std::thread::spawn(move || {
             if let Err(e) = f.sync_all() {
-                drop(f);
-                let _ = std::fs::remove_file(&tmp);
-                return Err(e);
+                return Err(abandon(f, &tmp, e));
             }
             drop(f);
             // link() then unlink(), as Maildir delivery does: unlike rename(), link()

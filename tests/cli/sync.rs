@@ -233,6 +233,34 @@ fn init_and_clone_set_up_the_merge_driver() {
 }
 
 #[test]
+fn sync_sets_up_a_clone_made_with_plain_git_clone() {
+    let net = Net::new();
+    let bob = Clone {
+        repo: TestRepo::empty(),
+        actor: "bob",
+    };
+    let root = bob.root.to_str().unwrap().to_string();
+    git_in(
+        net.tmp.path(),
+        net.tmp.path(),
+        &["clone", "-q", "-b", "main", net.url(), &root],
+    );
+    let index = std::fs::read(bob.path(".git/index")).unwrap();
+    assert_eq!(&index[..8], b"DIRC\0\0\0\x02", "git's own default");
+    bob.sync().ok();
+    let driver = bob.git(&["config", "merge.tiketti.driver"]);
+    assert!(
+        driver.trim().ends_with(" merge-file %O %A %B %P"),
+        "{driver}"
+    );
+    assert_eq!(bob.git(&["config", "index.skipHash"]).trim(), "true");
+    assert_eq!(bob.git(&["config", "index.version"]).trim(), "4");
+    let index = std::fs::read(bob.path(".git/index")).unwrap();
+    assert_eq!(&index[..8], b"DIRC\0\0\0\x04", "converted once");
+    bob.assert_clean();
+}
+
+#[test]
 fn clone_warns_when_the_identity_is_not_an_agent_and_refuses_a_non_helpdesk() {
     let net = Net::new();
     let repo = TestRepo::empty();
