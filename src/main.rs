@@ -29,7 +29,7 @@ fn main() -> ExitCode {
         Ok(code) => code,
         Err(err) => tiketti::error::report(&err),
     };
-    tiketti::store::gitindex::remove_retired();
+    tiketti::store::fsutil::remove_leftovers(false);
     ExitCode::from(u8::try_from(code).unwrap_or(1))
 }
 

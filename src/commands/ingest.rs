@@ -928,9 +928,7 @@ fn drain_with(ing: &mut Ingester<'_>) -> anyhow::Result<Vec<MessageResult>> {
         };
         match ing.ingest_arrived(&bytes, &source, Spool::arrival(&path)) {
             Ok(r) => {
-                spool
-                    .done(&path)
-                    .with_context(|| format!("cannot remove {} from the spool", path.display()))?;
+                spool.done(&path);
                 results.push(r);
             }
             Err(e) => results.push(MessageResult {

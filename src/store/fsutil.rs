@@ -5,7 +5,8 @@
 //! failed write leaves no temp file behind (tempfile removes it on drop).
 
 use std::io::Write;
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
 use super::binfmt::FileStamp;
 
@@ -54,6 +55,61 @@ fn write(path: &Path, bytes: &[u8], durable: bool) -> std::io::Result<()> {
 pub fn sync_dir(dir: &Path) {
     if let Ok(d) = std::fs::File::open(dir) {
         let _ = d.sync_all();
+    }
+}
+
+/// Files to remove once the command has answered ([`remove_later`]).
+static LATER: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
+/// More waiting than this (a long batch), and the oldest is removed at once.
+const LATER_MAX: usize = 64;
+
+/// Remove `path` once the command has answered, in a process of its own
+/// ([`remove_leftovers`]). Right after a commit, freeing a file's blocks waits for the
+/// file system's journal, which is busy with what the commit wrote: 20-40 ms to unlink
+/// the replaced git index or a spooled message at 100,000 tickets, time nobody needs to
+/// wait for. Until then [`leaving`] tells this process the file is as good as gone.
+pub fn remove_later(path: &Path) {
+    let mut later = LATER.lock().unwrap_or_else(|e| e.into_inner());
+    if later.iter().any(|p| p == path) {
+        return;
+    }
+    later.push(path.to_path_buf());
+    if later.len() > LATER_MAX {
+        let oldest = later.remove(0);
+        let _ = std::fs::remove_file(oldest);
+    }
+}
+
+/// Whether `path` waits to be removed ([`remove_later`]).
+pub fn leaving(path: &Path) -> bool {
+    let later = LATER.lock().unwrap_or_else(|e| e.into_inner());
+    later.iter().any(|p| p == path)
+}
+
+/// Remove what [`remove_later`] kept, in a process that outlives this one (`rm`), or
+/// here when there is none to run (`wait`: here in any case). For the end of a command,
+/// after its answer. A removal lost in a crash leaves a file the next command replaces
+/// or the next `ingest` finds already stored.
+pub fn remove_leftovers(wait: bool) {
+    use std::process::{Command, Stdio};
+    let paths = std::mem::take(&mut *LATER.lock().unwrap_or_else(|e| e.into_inner()));
+    if paths.is_empty() {
+        return;
+    }
+    let spawned = (!wait).then(|| {
+        Command::new("rm")
+            .arg("-f")
+            .arg("--")
+            .args(&paths)
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+    });
+    if !matches!(spawned, Some(Ok(_))) {
+        for p in paths {
+            let _ = std::fs::remove_file(p);
+        }
     }
 }
 

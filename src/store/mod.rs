@@ -582,7 +582,7 @@ impl Repo {
                 skip_hash: gitindex::skip_hash(&cfg),
             };
             match gitindex::update(&target, touched) {
-                Ok(()) => return Ok(()),
+                Ok(_) => return Ok(()),
                 Err(gitindex::IndexError::Unsupported(_)) => {}
                 Err(source) => {
                     let paths = touched

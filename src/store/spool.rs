@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Utc};
 
-use super::fsutil::sync_dir;
+use super::fsutil::{self, sync_dir};
 
 pub struct Spool {
     dir: PathBuf,
@@ -105,7 +105,7 @@ impl Spool {
             Ok(rd) => rd
                 .flatten()
                 .map(|e| e.path())
-                .filter(|p| p.extension().is_some_and(|x| x == "eml"))
+                .filter(|p| p.extension().is_some_and(|x| x == "eml") && !fsutil::leaving(p))
                 .collect(),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Vec::new(),
             Err(e) => return Err(e),
@@ -114,16 +114,14 @@ impl Spool {
         Ok(out)
     }
 
-    /// Forget a processed message. The removal is not made durable: that `fsync` would
-    /// wait for everything the commit just wrote (the whole git index among it), and a
-    /// removal lost in a crash only brings the message back, which the next run finds
-    /// already stored (its dedupe key) and drops. The message's own files were written
-    /// durably before this.
-    pub fn done(&self, path: &Path) -> std::io::Result<()> {
-        match std::fs::remove_file(path) {
-            Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(e),
-            _ => Ok(()),
-        }
+    /// Forget a processed message: it is no longer pending here, and it is removed from
+    /// the spool once the command has answered ([`fsutil::remove_later`]). Its removal is
+    /// never made durable: that `fsync` would wait for everything the commit just wrote
+    /// (the whole git index among it), and a removal lost in a crash only brings the
+    /// message back, which the next run finds already stored (its dedupe key) and drops.
+    /// The message's own files were written durably before this.
+    pub fn done(&self, path: &Path) {
+        fsutil::remove_later(path);
     }
 }
 
@@ -144,8 +142,12 @@ mod tests {
             spool.put(b"again", "0001").is_err(),
             "a name is never reused"
         );
-        spool.done(&a).unwrap();
-        spool.done(&a).unwrap();
+        spool.done(&a);
+        spool.done(&a);
+        assert_eq!(spool.pending().unwrap(), vec![b.clone()]);
+        assert!(a.exists(), "removed once the command has answered");
+        fsutil::remove_leftovers(true);
+        assert!(!a.exists());
         assert_eq!(spool.pending().unwrap(), vec![b]);
         assert_eq!(
             std::fs::read_dir(dir.path().join("spool/tmp"))
