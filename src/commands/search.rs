@@ -441,7 +441,7 @@ pub fn run(ctx: &Ctx, args: SearchArgs) -> anyhow::Result<i32> {
         events: false,
         reindex: args.reindex,
     };
-    let cache = repo.events_cache(&ids, need, &cache_progress());
+    let cache = repo.events_cache(ids, need, &cache_progress());
     if words.is_empty() {
         return Ok(exit::OK);
     }

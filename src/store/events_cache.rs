@@ -1013,7 +1013,7 @@ impl Repo {
     /// with what `need` asks for. `progress` hears how it goes, from several threads.
     pub fn events_cache(
         &self,
-        ids: &[TicketId],
+        ids: Vec<TicketId>,
         need: Need,
         progress: &(dyn Fn(CacheProgress) + Sync),
     ) -> EventsCache {
@@ -1024,7 +1024,7 @@ impl Repo {
     /// decides what changed too recently to be kept as settled.
     fn events_cache_at(
         &self,
-        ids: &[TicketId],
+        ids: Vec<TicketId>,
         need: Need,
         progress: &(dyn Fn(CacheProgress) + Sync),
         now: i64,
@@ -1037,7 +1037,7 @@ impl Repo {
                 .iter()
                 .position(|&c| c == id.as_str().as_bytes()[0])
             {
-                by_segment[i].push(id.clone());
+                by_segment[i].push(id);
             }
         }
         let plans = par_map(
@@ -1423,7 +1423,7 @@ mod tests {
         fn cache(&self, need: Need) -> (EventsCache, Vec<CacheProgress>) {
             let heard = Mutex::new(Vec::new());
             let cache = self.repo.events_cache_at(
-                &self.ids(),
+                self.ids(),
                 need,
                 &|p| heard.lock().unwrap().push(p),
                 binfmt::now_ns() + 60_000_000_000,
@@ -1878,7 +1878,12 @@ mod tests {
             for _ in 0..4 {
                 s.spawn(|| {
                     let repo = Repo::open(&root).unwrap();
-                    repo.events_cache_at(&ids, ALL, &|_| {}, binfmt::now_ns() + 60_000_000_000);
+                    repo.events_cache_at(
+                        ids.clone(),
+                        ALL,
+                        &|_| {},
+                        binfmt::now_ns() + 60_000_000_000,
+                    );
                 });
             }
         });

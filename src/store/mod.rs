@@ -632,7 +632,7 @@ impl Repo {
         };
         // The folders, not the tickets: the events cache looks into each folder anyway,
         // and checking every ticket.md as well would double the cost.
-        let cache = self.events_cache(&self.ticket_dirs()?, need, progress);
+        let cache = self.events_cache(self.ticket_dirs()?, need, progress);
         let key = self.message_key().unwrap_or_default();
         Ok(crate::mail::thread::ThreadIndex::new(key, Box::new(cache)))
     }

@@ -141,8 +141,8 @@ impl Repo {
         let (dirs, _) = self.listed_dirs(now_ns())?;
         Ok(dirs
             .shards
-            .values()
-            .flat_map(|s| s.ids.iter().filter_map(|id| TicketId::canonical(id)))
+            .into_values()
+            .flat_map(|s| s.ids.into_iter().filter_map(TicketId::canonical_owned))
             .collect())
     }
 
