@@ -1,6 +1,7 @@
 //! `tiketti list`: tickets filtered, sorted and printed as a table, JSON, CSV or IDs.
 //! `tiketti list --assignee me --open` is an agent's work queue.
 
+use std::borrow::Cow;
 use std::cmp::Ordering;
 use std::collections::HashSet;
 use std::io::Write;
@@ -455,8 +456,9 @@ fn sort(tickets: &mut [&Ticket], key: &str, config: &Config) -> anyhow::Result<(
                 .into());
         }
     };
-    // Ties keep queue order (oldest first) whichever way the key runs.
-    tickets.sort_by(|a, b| {
+    // Ties keep queue order (oldest first) whichever way the key runs. IDs are unique,
+    // so the order is total and an unstable sort gives the same (in a third of the time).
+    tickets.sort_unstable_by(|a, b| {
         let o = by(a, b);
         let o = if reverse { o.reverse() } else { o };
         o.then(a.created.cmp(&b.created)).then(a.id.cmp(&b.id))
@@ -467,9 +469,9 @@ fn sort(tickets: &mut [&Ticket], key: &str, config: &Config) -> anyhow::Result<(
 pub fn run(ctx: &Ctx, args: ListArgs) -> anyhow::Result<()> {
     let (repo, config) = open(ctx)?;
     let filter = resolve(ctx, &repo, &config, &args.filter)?;
-    let tickets = filter.apply(ctx, &repo, &config, None)?;
+    let all = filter.apply(ctx, &repo, &config, None)?;
     // Sorting references: a ticket is hundreds of bytes to move.
-    let mut tickets: Vec<&Ticket> = tickets.iter().collect();
+    let mut tickets: Vec<&Ticket> = all.iter().collect();
     sort(&mut tickets, &args.sort, &config)?;
     if let Some(n) = args.limit {
         tickets.truncate(n);
@@ -477,6 +479,10 @@ pub fn run(ctx: &Ctx, args: ListArgs) -> anyhow::Result<()> {
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     print(&mut out, &tickets, &config, args.format, ctx)?;
     out.flush()?;
+    drop(tickets);
+    // Freeing 70,000 tickets one by one took 10-15 ms; the command ends here, and the
+    // process gives its memory back at once.
+    std::mem::forget(all);
     Ok(())
 }
 
@@ -542,22 +548,24 @@ pub fn print(
                 eprintln!("no tickets match");
                 return Ok(());
             }
+            // Borrowed where the ticket has the text: 70,000 rows are half a million cells.
             let rows = tickets
                 .iter()
                 .map(|t| {
                     let overdue = t.is_overdue(ctx.now, config.is_open(&t.status));
+                    let due = match t.due {
+                        Some(d) if overdue => format!("{}!", d.to_text()).into(),
+                        Some(d) => d.to_text().into(),
+                        None => Cow::Borrowed(""),
+                    };
                     vec![
-                        t.id.to_string(),
-                        t.status.clone(),
-                        t.priority.clone().unwrap_or_default(),
-                        t.assignee.clone().unwrap_or_else(|| "-".into()),
-                        render::age((ctx.now - t.created).num_seconds()),
-                        match t.due {
-                            Some(d) if overdue => format!("{}!", d.to_text()),
-                            Some(d) => d.to_text(),
-                            None => String::new(),
-                        },
-                        render::truncate(&t.subject, 60),
+                        Cow::Borrowed(t.id.as_str()),
+                        Cow::Borrowed(t.status.as_str()),
+                        Cow::Borrowed(t.priority.as_deref().unwrap_or_default()),
+                        Cow::Borrowed(t.assignee.as_deref().unwrap_or("-")),
+                        render::age((ctx.now - t.created).num_seconds()).into(),
+                        due,
+                        render::truncated(&t.subject, 60),
                     ]
                 })
                 .collect();
