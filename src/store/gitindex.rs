@@ -1038,7 +1038,8 @@ fn update_marked(
                 .push(shifted(m, out.written(), cursor, &found).ok_or_else(bad)?);
         }
         let start = &points[a];
-        out.copy(file, cursor, start.offset - cursor)?;
+        let gap = start.offset.checked_sub(cursor).ok_or_else(bad)?;
+        out.copy(file, cursor, gap)?;
         let mut input = Input::at(file, start.offset, old.len)?;
         let part = plan.part(|x| (a..=b).contains(&at(x)));
         let mut walk = Walk::new(&part);
