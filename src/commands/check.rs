@@ -86,89 +86,40 @@ pub fn check_repo(repo: &Repo) -> anyhow::Result<Vec<Finding>> {
         None
     };
 
+    // The shards are checked on every core; what each finds is put together in shard
+    // order, so the report is the same whatever the threads did first.
+    let shards = read_dir_sorted(&repo.path("tickets"));
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let mut done: Vec<(usize, Shard)> = std::thread::scope(|s| {
+        let workers: Vec<_> = (0..threads.min(shards.len()).max(1))
+            .map(|_| {
+                s.spawn(|| {
+                    let mut mine = Vec::new();
+                    loop {
+                        let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        let Some(shard) = shards.get(i) else {
+                            return mine;
+                        };
+                        mine.push((i, check_shard(shard, config.as_ref())));
+                    }
+                })
+            })
+            .collect();
+        workers
+            .into_iter()
+            .flat_map(|w| w.join().expect("a check worker panicked"))
+            .collect()
+    });
+    done.sort_by_key(|(i, _)| *i);
     let mut tickets: BTreeMap<TicketId, Ticket> = BTreeMap::new();
     let mut by_front_matter_id: HashMap<String, Vec<String>> = HashMap::new();
-    let root = repo.path("tickets");
-    for shard in read_dir_sorted(&root) {
-        let shard_name = file_name(&shard);
-        let shard_rel = format!("tickets/{shard_name}");
-        if !shard.is_dir() {
-            f.add(
-                &shard_rel,
-                None,
-                "stray file: tickets/ holds only two-character shard folders",
-            );
-            continue;
+    for (_, shard) in done {
+        f.0.extend(shard.findings.0);
+        for (id, rel) in shard.front_matter_ids {
+            by_front_matter_id.entry(id).or_default().push(rel);
         }
-        for dir in read_dir_sorted(&shard) {
-            let name = file_name(&dir);
-            let rel = format!("{shard_rel}/{name}");
-            if !dir.is_dir() {
-                f.add(
-                    &rel,
-                    None,
-                    "stray file: a shard folder holds only ticket folders",
-                );
-                continue;
-            }
-            if !is_canonical_ticket_id(&name) {
-                f.add(
-                    &rel,
-                    None,
-                    format!(
-                        "{name:?} is not a ticket ID (8 Crockford base32 characters, upper case)"
-                    ),
-                );
-                continue;
-            }
-            if !name.starts_with(&shard_name) {
-                f.add(
-                    &rel,
-                    None,
-                    format!("ticket {name} is in shard {shard_name}, not {}", &name[..2]),
-                );
-            }
-            let ticket_rel = format!("{rel}/ticket.md");
-            let Ok(text) = std::fs::read_to_string(dir.join("ticket.md")) else {
-                f.add(
-                    &ticket_rel,
-                    None,
-                    "missing: every ticket folder needs a ticket.md",
-                );
-                continue;
-            };
-            if !no_markers(&mut f, &ticket_rel, &text) {
-                continue;
-            }
-            let ticket = match Ticket::parse(&text) {
-                Ok(t) => t,
-                Err(e) => {
-                    f.add(&ticket_rel, Some(e.line), e.message);
-                    continue;
-                }
-            };
-            by_front_matter_id
-                .entry(ticket.id.to_string())
-                .or_default()
-                .push(ticket_rel.clone());
-            if ticket.id.as_str() != name {
-                f.add(
-                    &ticket_rel,
-                    ticket.doc.line_of("id"),
-                    format!("field `id` says {} but the folder is {name}", ticket.id),
-                );
-            }
-            if let Some(config) = &config {
-                for p in validate(config, &ticket) {
-                    f.add(&ticket_rel, ticket.doc.line_of(&p.key), p.message);
-                }
-            }
-            check_events(&mut f, &dir, &rel);
-            check_collisions(&mut f, &ticket, &dir, &rel);
-            if let Ok(id) = TicketId::parse(&name) {
-                tickets.insert(id, ticket);
-            }
-        }
+        tickets.extend(shard.tickets);
     }
     for (id, files) in &by_front_matter_id {
         if files.len() > 1 {
@@ -185,6 +136,96 @@ pub fn check_repo(repo: &Repo) -> anyhow::Result<Vec<Finding>> {
     }
     f.0.sort();
     Ok(f.0)
+}
+
+/// What the check of one shard folder found.
+#[derive(Default)]
+struct Shard {
+    findings: Findings,
+    /// Each ticket's `id` field and its file, in folder order.
+    front_matter_ids: Vec<(String, String)>,
+    tickets: Vec<(TicketId, Ticket)>,
+}
+
+fn check_shard(shard: &std::path::Path, config: Option<&Config>) -> Shard {
+    let mut out = Shard::default();
+    let f = &mut out.findings;
+    let shard_name = file_name(shard);
+    let shard_rel = format!("tickets/{shard_name}");
+    if !shard.is_dir() {
+        f.add(
+            &shard_rel,
+            None,
+            "stray file: tickets/ holds only two-character shard folders",
+        );
+        return out;
+    }
+    for dir in read_dir_sorted(shard) {
+        let name = file_name(&dir);
+        let rel = format!("{shard_rel}/{name}");
+        if !dir.is_dir() {
+            f.add(
+                &rel,
+                None,
+                "stray file: a shard folder holds only ticket folders",
+            );
+            continue;
+        }
+        if !is_canonical_ticket_id(&name) {
+            f.add(
+                &rel,
+                None,
+                format!("{name:?} is not a ticket ID (8 Crockford base32 characters, upper case)"),
+            );
+            continue;
+        }
+        if !name.starts_with(&shard_name) {
+            f.add(
+                &rel,
+                None,
+                format!("ticket {name} is in shard {shard_name}, not {}", &name[..2]),
+            );
+        }
+        let ticket_rel = format!("{rel}/ticket.md");
+        let Ok(text) = std::fs::read_to_string(dir.join("ticket.md")) else {
+            f.add(
+                &ticket_rel,
+                None,
+                "missing: every ticket folder needs a ticket.md",
+            );
+            continue;
+        };
+        if !no_markers(f, &ticket_rel, &text) {
+            continue;
+        }
+        let ticket = match Ticket::parse(&text) {
+            Ok(t) => t,
+            Err(e) => {
+                f.add(&ticket_rel, Some(e.line), e.message);
+                continue;
+            }
+        };
+        out.front_matter_ids
+            .push((ticket.id.to_string(), ticket_rel.clone()));
+        if ticket.id.as_str() != name {
+            f.add(
+                &ticket_rel,
+                ticket.doc.line_of("id"),
+                format!("field `id` says {} but the folder is {name}", ticket.id),
+            );
+        }
+        if let Some(config) = config {
+            for p in validate(config, &ticket) {
+                f.add(&ticket_rel, ticket.doc.line_of(&p.key), p.message);
+            }
+        }
+        check_events(f, &dir, &rel);
+        check_collisions(f, &ticket, &dir, &rel);
+        if let Ok(id) = TicketId::parse(&name) {
+            out.tickets.push((id, ticket));
+        }
+    }
+    out
 }
 
 /// Every template in templates/ must parse and fill for a ticket: an unknown placeholder
