@@ -25,15 +25,14 @@ pub struct Links {
 }
 
 impl Links {
-    /// Every ticket that has a link, from the ticket cache; the linked tickets are then
-    /// read from their files, so a caller may change and write them.
+    /// Every ticket that has a link, as the ticket cache summarises it (checked against
+    /// the work tree, but without its document): a caller that changes one reads its file
+    /// first. Reading every linked file here cost `solve` and `show` 25-40 ms with one
+    /// tracker of 300 tickets at 100,000.
     pub fn scan(repo: &Repo) -> anyhow::Result<Links> {
         let mut links = Links::default();
         let target = |link: &Option<String>| link.as_deref().and_then(|l| TicketId::parse(l).ok());
-        for summary in repo.linked_summaries()? {
-            let Ok(t) = repo.read_ticket(&summary.id) else {
-                continue;
-            };
+        for t in repo.linked_summaries()? {
             let parent = target(&t.parent).filter(|p| *p != t.id);
             let tracker = target(&t.tracker).filter(|tr| *tr != t.id);
             if let Some(p) = parent {

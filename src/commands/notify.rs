@@ -78,7 +78,12 @@ pub fn run(ctx: &Ctx, args: ReplyArgs) -> anyhow::Result<()> {
     let config = session.config.clone();
     let mut tracker = session.ticket(&args.id)?;
     let links = Links::scan(&session.repo)?;
-    let mut linked: Vec<Ticket> = links.tracked_by(&tracker.id).to_vec();
+    // Each linked ticket is changed and written: from its file, not its summary.
+    let mut linked: Vec<Ticket> = links
+        .tracked_by(&tracker.id)
+        .iter()
+        .filter_map(|t| session.repo.read_ticket(&t.id).ok())
+        .collect();
     linked.sort_by(|a, b| a.id.cmp(&b.id));
     if linked.is_empty() {
         return Err(
