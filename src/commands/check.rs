@@ -89,32 +89,10 @@ pub fn check_repo(repo: &Repo) -> anyhow::Result<Vec<Finding>> {
     // The shards are checked on every core; what each finds is put together in shard
     // order, so the report is the same whatever the threads did first.
     let shards = read_dir_sorted(&repo.path("tickets"));
-    let next = std::sync::atomic::AtomicUsize::new(0);
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let mut done: Vec<(usize, Shard)> = std::thread::scope(|s| {
-        let workers: Vec<_> = (0..threads.min(shards.len()).max(1))
-            .map(|_| {
-                s.spawn(|| {
-                    let mut mine = Vec::new();
-                    loop {
-                        let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                        let Some(shard) = shards.get(i) else {
-                            return mine;
-                        };
-                        mine.push((i, check_shard(shard, config.as_ref())));
-                    }
-                })
-            })
-            .collect();
-        workers
-            .into_iter()
-            .flat_map(|w| w.join().expect("a check worker panicked"))
-            .collect()
-    });
-    done.sort_by_key(|(i, _)| *i);
+    let done = crate::store::par_map(shards, |shard| check_shard(&shard, config.as_ref()));
     let mut tickets: BTreeMap<TicketId, Ticket> = BTreeMap::new();
     let mut by_front_matter_id: HashMap<String, Vec<String>> = HashMap::new();
-    for (_, shard) in done {
+    for shard in done {
         f.0.extend(shard.findings.0);
         for (id, rel) in shard.front_matter_ids {
             by_front_matter_id.entry(id).or_default().push(rel);

@@ -29,14 +29,13 @@ use std::collections::HashMap;
 use std::io::Read as _;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use chrono::{DateTime, Utc};
 
 use super::binfmt::{self, FileStamp, Reader, SUM_LEN, Writer};
 use super::fsutil::ShardDirs;
-use super::{Repo, fsutil};
+use super::{Repo, fsutil, par_map};
 use crate::mail::thread::StoredMessages;
 use crate::ticket::codec::Quick;
 use crate::ticket::id::{ALPHABET, is_canonical_ticket_id};
@@ -1403,45 +1402,11 @@ fn read_ticket_events(
     }
 }
 
-/// `f` over `items` on up to one thread per core, results in the order of `items`.
-fn par_map<T: Send, R: Send>(items: Vec<T>, f: impl Fn(T) -> R + Sync) -> Vec<R> {
-    let threads = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .min(items.len())
-        .min(8);
-    if threads <= 1 {
-        return items.into_iter().map(f).collect();
-    }
-    let slots: Vec<Mutex<Option<T>>> = items.into_iter().map(|t| Mutex::new(Some(t))).collect();
-    let results: Vec<Mutex<Option<R>>> = slots.iter().map(|_| Mutex::new(None)).collect();
-    let next = AtomicUsize::new(0);
-    std::thread::scope(|s| {
-        for _ in 0..threads {
-            s.spawn(|| {
-                loop {
-                    let i = next.fetch_add(1, Ordering::Relaxed);
-                    let Some(slot) = slots.get(i) else { break };
-                    let item = slot.lock().ok().and_then(|mut g| g.take());
-                    if let Some(item) = item {
-                        let r = f(item);
-                        if let Ok(mut g) = results[i].lock() {
-                            *g = Some(r);
-                        }
-                    }
-                }
-            });
-        }
-    });
-    results
-        .into_iter()
-        .filter_map(|m| m.into_inner().ok().flatten())
-        .collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use std::collections::HashSet;
+    use std::sync::Mutex;
 
     /// A helpdesk in a temp dir with tickets and event files written by hand.
     struct Desk {

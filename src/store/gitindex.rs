@@ -137,7 +137,7 @@ pub fn update(target: &Target<'_>, changes: &[Change<'_>]) -> Result<bool> {
     let hashed = skip_hash.map_or(old.hashed, |skip| !skip);
     let marks = here
         .flatten()
-        .filter(|m| !hashed && !old.hashed && m.version == old.version && plan.index_mtime != 0);
+        .filter(|_| !hashed && !old.hashed && plan.index_mtime != 0);
     if let Some(marks) = marks {
         let mut out = Direct {
             file: &mut lock.file,
@@ -295,7 +295,7 @@ fn save_stamp(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
 }
 
 const STAMP_MAGIC: &[u8; 16] = b"tiketti-idxstamp";
-const STAMP_VERSION: u32 = 3;
+const STAMP_VERSION: u32 = 4;
 
 fn stamp_file(stamp: FileStamp, checksum: &[u8; HASH], marks: Option<&Marks>) -> Vec<u8> {
     let size = marks.map_or(0, |m| {
@@ -315,7 +315,6 @@ fn stamp_file(stamp: FileStamp, checksum: &[u8; HASH], marks: Option<&Marks>) ->
     w.bytes(checksum);
     w.u8(u8::from(marks.is_some()));
     if let Some(m) = marks {
-        w.u32(m.version);
         w.u64(m.entries_end);
         w.u32(m.points.len() as u32);
         for p in &m.points {
@@ -361,7 +360,6 @@ fn read_stamp(bytes: &[u8], len: u64) -> Option<(FileStamp, [u8; HASH], Option<M
             return None;
         }
         let mut m = Marks {
-            version: r.u32()?,
             entries_end: r.u64()?,
             points: Vec::new(),
             racy: Vec::new(),
@@ -401,7 +399,6 @@ fn read_stamp(bytes: &[u8], len: u64) -> Option<(FileStamp, [u8; HASH], Option<M
 /// instead of 55 for a 75 MB index.
 #[derive(Debug, Default)]
 struct Marks {
-    version: u32,
     /// Where the extensions start.
     entries_end: u64,
     points: Vec<Mark>,
@@ -965,7 +962,6 @@ fn copy(
     input.take(HASH)?;
     let rec = walk.rec.take().unwrap_or_else(|| Recorder::new(0));
     let marks = Marks {
-        version: old.version,
         entries_end,
         points: rec.points,
         racy: rec.racy,
@@ -1012,7 +1008,6 @@ fn update_marked(
     }
     out.put(&old.head)?;
     let mut new = Marks {
-        version: old.version,
         entries_end: 0,
         points: Vec::with_capacity(points.len() + runs.len()),
         racy: Vec::new(),

@@ -182,10 +182,7 @@ impl Repo {
         let bytes = std::fs::read(&path).ok();
         let decoded = bytes.as_deref().map(decode_descriptions);
         if let Some(None) = decoded {
-            eprintln!(
-                "note: {} is damaged or from another version of tiketti; rebuilding it",
-                path.display()
-            );
+            note_rebuild(&path);
         }
         let fresh = !matches!(decoded, Some(Some(_)));
         let known = decoded.flatten().unwrap_or_default();
@@ -278,10 +275,7 @@ impl Repo {
             _ => dirs_damaged.then(|| self.dirs_cache_path()),
         };
         if let Some(damaged) = damaged {
-            eprintln!(
-                "note: {} is damaged or from another version of tiketti; rebuilding it",
-                damaged.display()
-            );
+            note_rebuild(&damaged);
         }
         let fresh = !matches!(decoded, Some(Some(_)));
         let cache = decoded.flatten().unwrap_or_default();
@@ -466,6 +460,14 @@ impl Repo {
         }
         (checks, out)
     }
+}
+
+/// Say that a cache file is built again because it could not be used.
+fn note_rebuild(path: &Path) {
+    eprintln!(
+        "note: {} is damaged or from another version of tiketti; rebuilding it",
+        path.display()
+    );
 }
 
 /// A ticket's description as its file says now.
